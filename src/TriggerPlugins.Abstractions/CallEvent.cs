@@ -1,0 +1,128 @@
+using System.Text.Json.Serialization;
+
+namespace TriggerPlugins.Abstractions;
+
+/// <summary>
+/// One event of a call, as the contact center reports it. The JSON names are the camel-case
+/// property names; enum values are written in kebab case (<c>call-end</c>, <c>no-answer</c>).
+/// </summary>
+public sealed record CallEvent
+{
+    /// <summary>The event's unique id; the same id twice is the same event.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>What happened (the call ended, an agent connected, ...).</summary>
+    public required CallEventKind Kind { get; init; }
+
+    /// <summary>Whether the customer called in or was called.</summary>
+    public required CallDirection Direction { get; init; }
+
+    /// <summary>The calling number as received (any format), if known.</summary>
+    public string? CallerNumber { get; init; }
+
+    /// <summary>The caller id name, if known.</summary>
+    public string? CallerName { get; init; }
+
+    /// <summary>The called number as received (any format), if known.</summary>
+    public string? CalledNumber { get; init; }
+
+    /// <summary>The queue the call went through, if any.</summary>
+    public string? Queue { get; init; }
+
+    /// <summary>How the call went.</summary>
+    public required CallStatus Status { get; init; }
+
+    /// <summary>The agent who handled the call, if any.</summary>
+    public AgentInfo? Agent { get; init; }
+
+    /// <summary>When the call started.</summary>
+    public required DateTimeOffset StartTime { get; init; }
+
+    /// <summary>When the call was answered, if it was.</summary>
+    public DateTimeOffset? AnswerTime { get; init; }
+
+    /// <summary>When the call ended, if it has.</summary>
+    public DateTimeOffset? EndTime { get; init; }
+
+    /// <summary>Seconds the caller spent on hold.</summary>
+    public int HoldSeconds { get; init; }
+
+    /// <summary>Seconds of conversation with the agent.</summary>
+    public int TalkSeconds { get; init; }
+
+    /// <summary>Seconds from start to end.</summary>
+    public int TotalSeconds { get; init; }
+
+    /// <summary>A reference to the recording (file name or URL), if the call was recorded.</summary>
+    public string? RecordingReference { get; init; }
+
+    /// <summary>The disposition the agent chose, if any.</summary>
+    public string? Disposition { get; init; }
+
+    /// <summary>Free-form call variables (IVR choices, CRM keys, ...).</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>The agent who handled a call.</summary>
+public sealed record AgentInfo
+{
+    /// <summary>The agent's id in the contact center.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The agent's display name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The agent's email: integrations use it to find the same person elsewhere.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>The agent's phone extension.</summary>
+    public string? Extension { get; init; }
+}
+
+/// <summary>What a call event reports.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CallEventKind>))]
+public enum CallEventKind
+{
+    /// <summary>The call started (<c>call-start</c>).</summary>
+    [JsonStringEnumMemberName("call-start")] CallStart,
+
+    /// <summary>An agent answered (<c>agent-connect</c>).</summary>
+    [JsonStringEnumMemberName("agent-connect")] AgentConnect,
+
+    /// <summary>The call ended (<c>call-end</c>).</summary>
+    [JsonStringEnumMemberName("call-end")] CallEnd,
+
+    /// <summary>The caller hung up before an agent answered (<c>abandon</c>).</summary>
+    [JsonStringEnumMemberName("abandon")] Abandon,
+}
+
+/// <summary>Which way a call went.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CallDirection>))]
+public enum CallDirection
+{
+    /// <summary>The customer called the contact center (<c>inbound</c>).</summary>
+    [JsonStringEnumMemberName("inbound")] Inbound,
+
+    /// <summary>The contact center called the customer (<c>outbound</c>).</summary>
+    [JsonStringEnumMemberName("outbound")] Outbound,
+}
+
+/// <summary>How a call went.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<CallStatus>))]
+public enum CallStatus
+{
+    /// <summary>An agent (or the called party) answered (<c>answered</c>).</summary>
+    [JsonStringEnumMemberName("answered")] Answered,
+
+    /// <summary>Nobody answered (<c>unanswered</c>).</summary>
+    [JsonStringEnumMemberName("unanswered")] Unanswered,
+
+    /// <summary>The caller hung up while waiting (<c>abandoned</c>).</summary>
+    [JsonStringEnumMemberName("abandoned")] Abandoned,
+
+    /// <summary>The called party was busy (<c>busy</c>).</summary>
+    [JsonStringEnumMemberName("busy")] Busy,
+
+    /// <summary>The call could not be placed (<c>failed</c>).</summary>
+    [JsonStringEnumMemberName("failed")] Failed,
+}

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace TriggerPlugins.Abstractions;
+
+/// <summary>What the host gives a plugin when it creates it.</summary>
+public sealed class PluginContext
+{
+    /// <summary>Creates a context.</summary>
+    /// <param name="pluginDirectory">The folder the plugin was loaded from.</param>
+    /// <param name="loggerFactory">The host's logger factory.</param>
+    /// <param name="timeProvider">The host's clock; tests replace it.</param>
+    public PluginContext(string pluginDirectory, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pluginDirectory);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        PluginDirectory = pluginDirectory;
+        LoggerFactory = loggerFactory;
+        TimeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The folder the plugin was loaded from: its manifest and default templates are there.</summary>
+    public string PluginDirectory { get; }
+
+    /// <summary>Creates loggers; write message templates, never secrets.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The clock to use for caches and timestamps.</summary>
+    public TimeProvider TimeProvider { get; }
+}
