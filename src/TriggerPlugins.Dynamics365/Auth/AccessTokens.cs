@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Identity.Client;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+using TriggerPlugins.Dynamics365.Settings;
+
+namespace TriggerPlugins.Dynamics365.Auth;
+
+/// <summary>
+/// Access tokens for one account's Dataverse environment, from one MSAL confidential client. Tokens are
+/// kept until five minutes before they expire, and one acquisition at a time runs, so a burst of calls
+/// makes one token request.
+/// </summary>
+internal sealed class AccessTokens : IDisposable
+{
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    private readonly AccountSettings _account;
+    private readonly IConfidentialClientApplication _app;
+    private readonly string[] _scopes;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private CachedToken? _current;
+
+    public AccessTokens(AccountSettings account, HttpClient msalHttpClient, TimeProvider time, ILogger logger)
+    {
+        _account = account;
+        _time = time;
+        _logger = logger;
+        var web = account.WebUri!.GetLeftPart(UriPartial.Authority);
+        _scopes = [$"{web}/.default"];
+
+        var builder = ConfidentialClientApplicationBuilder.Create(account.ClientId)
+            .WithClientSecret(account.ClientSecret)
+            // The host retries transient failures with its own back-off; a hidden retry here would double the load on an outage.
+            .WithHttpClientFactory(new FixedHttpClientFactory(msalHttpClient), retryOnceOn5xx: false);
+        var authorityHost = account.AuthorityUri!;
+        var authority = $"{authorityHost.GetLeftPart(UriPartial.Authority)}/{account.TenantId}";
+        builder = HostRules.IsLoopback(authorityHost.IdnHost)
+            // The emulator: no instance discovery (it would ask the real Azure AD about the loopback host).
+            ? builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false)
+            : builder.WithAuthority(authority);
+        _app = builder.Build();
+    }
+
+    /// <summary>A valid access token; <paramref name="forceRefresh"/> after Dataverse rejected the cached one.</summary>
+    /// <exception cref="MsalException">Azure AD refused or could not be reached (see <see cref="AuthFailures"/>).</exception>
+    public async Task<string> GetTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        var seen = _current;
+        if (!forceRefresh && IsFresh(seen))
+        {
+            return seen!.Value;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller may have refreshed while this one waited.
+            if (IsFresh(_current) && (!forceRefresh || !ReferenceEquals(_current, seen)))
+            {
+                return _current!.Value;
+            }
+
+            var result = await AcquireAsync(forceRefresh, cancellationToken);
+            _current = new CachedToken(result.AccessToken, result.ExpiresOn);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                _logger.LogDebug("Acquired a Dataverse token for app {ClientId} ({Mode}), valid until {ExpiresOn}", _account.ClientId, _account.Mode, result.ExpiresOn);
+            }
+
+            return result.AccessToken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<AuthenticationResult> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        if (_account.Mode == AuthMode.UsernamePassword)
+        {
+            // The user's description uses a licensed integration user (ROPC). Microsoft discourages ROPC
+            // (no MFA, no conditional access); the README recommends clientCredentials, and this flow stays
+            // for tenants that still run the integration as a user. (MSAL 4.92 does not mark the confidential
+            // client's ROPC overload obsolete, so there is no warning to suppress here.)
+            return await ((IByUsernameAndPassword)_app)
+                .AcquireTokenByUsernamePassword(_scopes, _account.Username, _account.Password)
+                .ExecuteAsync(cancellationToken);
+        }
+
+        return await _app.AcquireTokenForClient(_scopes)
+            .WithForceRefresh(forceRefresh)
+            .ExecuteAsync(cancellationToken);
+    }
+
+    private bool IsFresh(CachedToken? token) => token is not null && token.ExpiresOn - RefreshMargin > _time.GetUtcNow();
+
+    public void Dispose() => _gate.Dispose();
+
+    private sealed record CachedToken(string Value, DateTimeOffset ExpiresOn)
+    {
+        public override string ToString() => $"token until {ExpiresOn:O}";
+    }
+
+    /// <summary>Hands MSAL the account's client over the plugin's pinned or shared handler.</summary>
+    private sealed class FixedHttpClientFactory(HttpClient client) : IMsalHttpClientFactory
+    {
+        public HttpClient GetHttpClient() => client;
+    }
+}
