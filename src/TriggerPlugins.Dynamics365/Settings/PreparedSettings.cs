@@ -21,7 +21,9 @@ internal sealed record PreparedSettings(ValidationReport Report, AccountSettings
         var problems = new List<ValidationProblem>();
         var accountSource = settings.AccountSource ?? $"account '{settings.AccountName}'";
         var account = AccountReader.Read(settings.Account, accountSource, problems);
-        foreach (var failure in Validator.Validate(account).Errors)
+        // A field of the wrong JSON type was already reported; "is required" on top of it would mislead.
+        var misTyped = problems.Where(p => p.Severity == ValidationSeverity.Error).Select(p => p.Field).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var failure in Validator.Validate(account).Errors.Where(f => !misTyped.Contains(f.PropertyName)))
         {
             problems.Add(new ValidationProblem(
                 failure.Severity == Severity.Error ? ValidationSeverity.Error : ValidationSeverity.Warning,

@@ -82,10 +82,12 @@ internal sealed class TicketTemplate
         }
     }
 
-    // Scriban reports an unknown global as "The variable or function `x` was not found"; members come from ModelObject.
+    // Scriban reports an unknown global as "The variable or function `x` was not found" (it renders empty in
+    // production); a call with arguments to a missing function ("The function `x` was not found") fails
+    // every render, so it stays an error. Unknown members come from ModelObject.
     private static bool IsUnknownVariable(Exception? exception)
         => exception is UnknownVariableException
-            || (exception is ScriptRuntimeException runtime && runtime.OriginalMessage.Contains("was not found", StringComparison.Ordinal));
+            || (exception is ScriptRuntimeException runtime && runtime.OriginalMessage.StartsWith("The variable or function", StringComparison.Ordinal));
 
     private string Render(CallEvent call, TemplateOptions options, bool strict, CancellationToken cancellationToken)
     {
