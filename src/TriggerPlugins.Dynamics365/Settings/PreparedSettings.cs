@@ -35,7 +35,7 @@ internal sealed record PreparedSettings(ValidationReport Report, AccountSettings
         {
             var place = new ConfigurationPlace(
                 settings.ConfigurationSource ?? $"configuration '{settings.ConfigurationName}'",
-                settings.BaseDirectory ?? Path.GetDirectoryName(settings.ConfigurationSource) ?? Directory.GetCurrentDirectory(),
+                Path.GetFullPath(settings.BaseDirectory ?? Path.GetDirectoryName(settings.ConfigurationSource) ?? "."),
                 pluginDirectory);
             configuration = ConfigurationReader.Read(settings.Configuration, place, problems);
             if (configuration is not null)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Dataverse;
 using TriggerPlugins.Dynamics365.Phones;
 
@@ -30,7 +31,7 @@ internal sealed class ContactDirectory(DataverseClient client, TimeProvider time
         var key = CacheKey(phone);
         if (_cache.TryGet(key, out var cached))
         {
-            return (await action(ContactMatch.Existing(cached))).Result;
+            return await WithCachedAsync(key, cached, action);
         }
 
         using (await _locks.AcquireAsync(key, cancellationToken))
@@ -54,7 +55,22 @@ internal sealed class ContactDirectory(DataverseClient client, TimeProvider time
             }
         }
 
-        return (await action(ContactMatch.Existing(cached))).Result;
+        return await WithCachedAsync(key, cached, action);
+    }
+
+    private async Task<T> WithCachedAsync<T>(string key, Guid contactId, Func<ContactMatch, Task<(T Result, Guid? CreatedContactId)>> action)
+    {
+        try
+        {
+            return (await action(ContactMatch.Existing(contactId))).Result;
+        }
+        catch (ActionFailure failure) when (failure.Outcome is ActionFailedPermanent)
+        {
+            // The contact may have been deleted or merged in Dynamics since it was cached: look it up again next time
+            // (not on throttling or outages, where a lookup would only add load).
+            _cache.Remove(key);
+            throw;
+        }
     }
 
     /// <summary>The lookup request for a number (also shown by previews).</summary>
