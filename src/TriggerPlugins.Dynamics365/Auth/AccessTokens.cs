@@ -6,16 +6,17 @@ using TriggerPlugins.Dynamics365.Settings;
 namespace TriggerPlugins.Dynamics365.Auth;
 
 /// <summary>
-/// Access tokens for one account's Dataverse environment, from one MSAL confidential client. Tokens are
-/// kept until five minutes before they expire, and one acquisition at a time runs, so a burst of calls
-/// makes one token request.
+/// Access tokens for one account's Dataverse environment, from one MSAL client application: a
+/// confidential client (client credentials, or username/password signed with the client secret), or a
+/// public client for username/password without a secret. Tokens are kept until five minutes before they
+/// expire, and one acquisition at a time runs, so a burst of calls makes one token request.
 /// </summary>
 internal sealed class AccessTokens : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
     private readonly AccountSettings _account;
-    private readonly IConfidentialClientApplication _app;
+    private readonly Func<bool, CancellationToken, Task<AuthenticationResult>> _acquire;
     private readonly string[] _scopes;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -30,17 +31,22 @@ internal sealed class AccessTokens : IDisposable
         var web = account.WebUri!.GetLeftPart(UriPartial.Authority);
         _scopes = [$"{web}/.default"];
 
-        var builder = ConfidentialClientApplicationBuilder.Create(account.ClientId)
-            .WithClientSecret(account.ClientSecret)
-            // The host retries transient failures with its own back-off; a hidden retry here would double the load on an outage.
-            .WithHttpClientFactory(new FixedHttpClientFactory(msalHttpClient), retryOnceOn5xx: false);
-        var authorityHost = account.AuthorityUri!;
-        var authority = $"{authorityHost.GetLeftPart(UriPartial.Authority)}/{account.TenantId}";
-        builder = HostRules.IsLoopback(authorityHost.IdnHost)
-            // The emulator: no instance discovery (it would ask the real Azure AD about the loopback host).
-            ? builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false)
-            : builder.WithAuthority(authority);
-        _app = builder.Build();
+        // The host retries transient failures with its own back-off; a hidden retry in MSAL would double the load on an outage.
+        var httpClients = new FixedHttpClientFactory(msalHttpClient);
+        if (account.Mode == AuthMode.UsernamePassword && string.IsNullOrEmpty(account.ClientSecret))
+        {
+            var app = WithAuthority(PublicClientApplicationBuilder.Create(account.ClientId).WithHttpClientFactory(httpClients, retryOnceOn5xx: false), account).Build();
+            _acquire = (_, cancellationToken) => AcquireByPasswordAsync(app, cancellationToken);
+        }
+        else
+        {
+            var app = WithAuthority(
+                ConfidentialClientApplicationBuilder.Create(account.ClientId).WithClientSecret(account.ClientSecret).WithHttpClientFactory(httpClients, retryOnceOn5xx: false),
+                account).Build();
+            _acquire = account.Mode == AuthMode.UsernamePassword
+                ? (_, cancellationToken) => AcquireByPasswordAsync(app, cancellationToken)
+                : (forceRefresh, cancellationToken) => app.AcquireTokenForClient(_scopes).WithForceRefresh(forceRefresh).ExecuteAsync(cancellationToken);
+        }
     }
 
     /// <summary>A valid access token; <paramref name="forceRefresh"/> after Dataverse rejected the cached one.</summary>
@@ -62,7 +68,7 @@ internal sealed class AccessTokens : IDisposable
                 return _current!.Value;
             }
 
-            var result = await AcquireAsync(forceRefresh, cancellationToken);
+            var result = await _acquire(forceRefresh, cancellationToken);
             _current = new CachedToken(result.AccessToken, result.ExpiresOn);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
@@ -77,22 +83,31 @@ internal sealed class AccessTokens : IDisposable
         }
     }
 
-    private async Task<AuthenticationResult> AcquireAsync(bool forceRefresh, CancellationToken cancellationToken)
+    private static T WithAuthority<T>(AbstractApplicationBuilder<T> builder, AccountSettings account)
+        where T : AbstractApplicationBuilder<T>
     {
-        if (_account.Mode == AuthMode.UsernamePassword)
-        {
-            // The user's description uses a licensed integration user (ROPC). Microsoft discourages ROPC
-            // (no MFA, no conditional access); the README recommends clientCredentials, and this flow stays
-            // for tenants that still run the integration as a user. (MSAL 4.92 does not mark the confidential
-            // client's ROPC overload obsolete, so there is no warning to suppress here.)
-            return await ((IByUsernameAndPassword)_app)
-                .AcquireTokenByUsernamePassword(_scopes, _account.Username, _account.Password)
-                .ExecuteAsync(cancellationToken);
-        }
+        var authorityHost = account.AuthorityUri!;
+        var authority = $"{authorityHost.GetLeftPart(UriPartial.Authority)}/{account.TenantId}";
+        return HostRules.IsLoopback(authorityHost.IdnHost)
+            // The emulator: no instance discovery (it would ask the real Azure AD about the loopback host).
+            ? builder.WithAuthority(authority, validateAuthority: false).WithInstanceDiscovery(false)
+            : builder.WithAuthority(authority);
+    }
 
-        return await _app.AcquireTokenForClient(_scopes)
-            .WithForceRefresh(forceRefresh)
-            .ExecuteAsync(cancellationToken);
+    // The user's description runs the integration as a licensed user (ROPC). Microsoft discourages ROPC
+    // (no MFA, no conditional access); the README recommends clientCredentials, and this flow stays for
+    // tenants that still run the integration as a user. ROPC never reads MSAL's cache: this class's
+    // cached token is what avoids a sign-in per call.
+    private Task<AuthenticationResult> AcquireByPasswordAsync(IConfidentialClientApplication app, CancellationToken cancellationToken)
+        => ((IByUsernameAndPassword)app).AcquireTokenByUsernamePassword(_scopes, _account.Username, _account.Password).ExecuteAsync(cancellationToken);
+
+    private Task<AuthenticationResult> AcquireByPasswordAsync(IPublicClientApplication app, CancellationToken cancellationToken)
+    {
+        // MSAL marks the public client's ROPC obsolete ("use a more secure flow"). It is kept on purpose for
+        // existing integration-user accounts without a client secret; the README recommends clientCredentials.
+#pragma warning disable CS0618
+        return app.AcquireTokenByUsernamePassword(_scopes, _account.Username, _account.Password).ExecuteAsync(cancellationToken);
+#pragma warning restore CS0618
     }
 
     private bool IsFresh(CachedToken? token) => token is not null && token.ExpiresOn - RefreshMargin > _time.GetUtcNow();

@@ -39,10 +39,11 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
             .WithMessage("must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com")
             .OverridePropertyName("tenantId");
 
-        // The confidential client signs every token request with the secret, in both modes.
+        // Username/password may go without a secret: the app registration is then a public client.
         RuleFor(a => a.ClientSecret)
             .NotEmpty()
-            .WithMessage(a => $"is required for authMode '{ModeName(a)}': the secret's Value from the app registration's Certificates & secrets")
+            .When(a => a.Mode != AuthMode.UsernamePassword)
+            .WithMessage("is required for authMode 'clientCredentials': the secret's Value from the app registration's Certificates & secrets")
             .OverridePropertyName("clientSecret");
 
         When(a => a.Mode == AuthMode.UsernamePassword, () =>
@@ -95,9 +96,6 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
             .WithMessage("must be between 1 and 300 seconds (default 30)")
             .OverridePropertyName("requestTimeoutSeconds");
     }
-
-    private static string ModeName(AccountSettings account)
-        => account.Mode == AuthMode.UsernamePassword ? "usernamePassword" : "clientCredentials";
 
     [GeneratedRegex(@"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")]
     private static partial Regex TenantDomain();

@@ -23,6 +23,14 @@ internal static partial class ConfigurationReader
         "customerid_contact", "customerid_account", "ownerid@odata.bind", "ownerid",
     };
 
+    // The incident's standard choice and whole-number columns: Dataverse wants numbers there, so a plain
+    // template ("prioritycode": "2") is sent as a number. Other attributes are sent as text unless typed.
+    private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal)
+    {
+        "prioritycode", "severitycode", "casetypecode", "customersatisfactioncode", "incidentstagecode",
+        "contractservicelevelcode", "servicestage", "messagetypecode", "actualserviceunits", "billedserviceunits",
+    };
+
     /// <summary>Reads the configuration; returns null when it has errors (all of them are in <paramref name="problems"/>).</summary>
     public static TicketConfiguration? Read(JsonElement configuration, ConfigurationPlace place, List<ValidationProblem> problems)
     {
@@ -177,7 +185,7 @@ internal static partial class ConfigurationReader
         {
             case JsonValueKind.String:
                 var template = TicketTemplate.Parse(value.GetString()!, path, source, problems);
-                return template is null ? null : new FieldMapping(name, template, null, FieldType.String, null);
+                return template is null ? null : new FieldMapping(name, template, null, NumericAttributes.Contains(name) ? FieldType.Integer : FieldType.String, null);
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
                 return new FieldMapping(name, null, JsonNode.Parse(value.GetRawText()), FieldType.String, null);
             case JsonValueKind.Object:

@@ -89,6 +89,21 @@ public sealed class AccountValidationTests
     }
 
     [Fact]
+    public async Task Username_password_mode_may_go_without_a_client_secret_as_a_public_client()
+    {
+        await using var action = TestSettings.CreateAction();
+        var account = TestSettings.Account(a =>
+        {
+            a["authMode"] = "usernamePassword";
+            a["username"] = "motion@contoso.onmicrosoft.com";
+            a["password"] = "Demo-Password-1";
+            a.Remove("clientSecret");
+        });
+
+        Assert.Empty(action.Validate(TestSettings.Settings(account)).Problems);
+    }
+
+    [Fact]
     public async Task A_username_that_is_not_a_sign_in_name_is_refused()
     {
         await using var action = TestSettings.CreateAction();

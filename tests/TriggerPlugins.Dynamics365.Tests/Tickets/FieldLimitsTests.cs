@@ -58,6 +58,8 @@ public sealed class FieldLimitsTests
             ["new_queue"] = "{{ call.queue }}",
             ["new_empty"] = "{{ call.disposition }}",
             ["new_constant"] = 7,
+            ["severitycode"] = "{{ 3 }}",
+            ["new_digits"] = "0042",
         });
         var settings = TestSettings.Settings(configuration: configuration);
 
@@ -69,6 +71,9 @@ public sealed class FieldLimitsTests
         Assert.Equal("sales", body["new_queue"]!.GetValue<string>());
         Assert.False(body.ContainsKey("new_empty"));
         Assert.Equal(7, body["new_constant"]!.GetValue<int>());
+        // A known choice column is numeric even when mapped to a plain template; other attributes stay text.
+        Assert.Equal(3, body["severitycode"]!.GetValue<long>());
+        Assert.Equal("0042", body["new_digits"]!.GetValue<string>());
     }
 
     [Fact]
