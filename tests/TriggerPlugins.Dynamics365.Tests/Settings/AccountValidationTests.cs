@@ -20,12 +20,7 @@ public sealed class AccountValidationTests
     public async Task A_complete_username_password_account_is_valid()
     {
         await using var action = TestSettings.CreateAction();
-        var account = TestSettings.Account(a =>
-        {
-            a["authMode"] = "usernamePassword";
-            a["username"] = "motion@contoso.onmicrosoft.com";
-            a["password"] = "Demo-Password-1";
-        });
+        var account = UserAccount();
         var report = action.Validate(TestSettings.Settings(account));
         Assert.True(report.IsValid, string.Join("\n", report.Problems));
     }
@@ -75,11 +70,8 @@ public sealed class AccountValidationTests
     public async Task Username_password_mode_requires_the_user_credentials(string missing, string expected)
     {
         await using var action = TestSettings.CreateAction();
-        var account = TestSettings.Account(a =>
+        var account = UserAccount(a =>
         {
-            a["authMode"] = "usernamePassword";
-            a["username"] = "motion@contoso.onmicrosoft.com";
-            a["password"] = "Demo-Password-1";
             a.Remove(missing);
         });
 
@@ -92,11 +84,8 @@ public sealed class AccountValidationTests
     public async Task Username_password_mode_may_go_without_a_client_secret_as_a_public_client()
     {
         await using var action = TestSettings.CreateAction();
-        var account = TestSettings.Account(a =>
+        var account = UserAccount(a =>
         {
-            a["authMode"] = "usernamePassword";
-            a["username"] = "motion@contoso.onmicrosoft.com";
-            a["password"] = "Demo-Password-1";
             a.Remove("clientSecret");
         });
 
@@ -226,4 +215,12 @@ public sealed class AccountValidationTests
         var report = action.Validate(settings);
         Assert.Contains(report.Problems, p => p.Message.Contains("the account must be a JSON object, not an array", StringComparison.Ordinal));
     }
+
+    private static JsonObject UserAccount(Action<JsonObject>? change = null) => TestSettings.Account(a =>
+    {
+        a["authMode"] = "usernamePassword";
+        a["username"] = "motion@contoso.onmicrosoft.com";
+        a["password"] = "Demo-Password-1";
+        change?.Invoke(a);
+    });
 }
