@@ -147,16 +147,7 @@ public static class ConfigurationLoader
                 continue;
             }
 
-            var settings = new ActionSettings
-            {
-                AccountName = action.Account,
-                Account = accounts.Loaded[action.Account].Settings,
-                AccountSource = accounts.Loaded[action.Account].Source,
-                ConfigurationName = action.Configuration,
-                Configuration = configurations.Loaded[action.Configuration].Settings,
-                ConfigurationSource = configurations.Loaded[action.Configuration].Source,
-                BaseDirectory = context.Root,
-            };
+            var settings = accounts.Loaded[action.Account].With(configurations.Loaded[action.Configuration], context.Root);
             try
             {
                 foreach (var problem in plugin.Validate(settings).Problems)

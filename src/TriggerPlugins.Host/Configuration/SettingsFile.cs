@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TriggerPlugins.Abstractions;
 
 namespace TriggerPlugins.Host.Configuration;
 
@@ -11,4 +12,16 @@ public sealed record SettingsFile(string Name, string Plugin, JsonElement Settin
 {
     /// <summary>Names the file only: the settings may hold secrets.</summary>
     public override string ToString() => $"{Source} (plugin {Plugin})";
+
+    /// <summary>The settings an action runs with: this account with <paramref name="configuration"/>.</summary>
+    internal ActionSettings With(SettingsFile configuration, string baseDirectory) => new()
+    {
+        AccountName = Name,
+        Account = Settings,
+        AccountSource = Source,
+        ConfigurationName = configuration.Name,
+        Configuration = configuration.Settings,
+        ConfigurationSource = configuration.Source,
+        BaseDirectory = baseDirectory,
+    };
 }

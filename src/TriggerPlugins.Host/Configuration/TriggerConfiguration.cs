@@ -47,16 +47,7 @@ public sealed class TriggerConfiguration
     {
         if (Accounts.TryGetValue(account, out var accountFile) && Configurations.TryGetValue(configuration, out var configurationFile))
         {
-            settings = new ActionSettings
-            {
-                AccountName = accountFile.Name,
-                Account = accountFile.Settings,
-                AccountSource = accountFile.Source,
-                ConfigurationName = configurationFile.Name,
-                Configuration = configurationFile.Settings,
-                ConfigurationSource = configurationFile.Source,
-                BaseDirectory = Directory,
-            };
+            settings = accountFile.With(configurationFile, Directory);
             return true;
         }
 
