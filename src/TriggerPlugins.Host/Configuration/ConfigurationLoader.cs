@@ -43,9 +43,14 @@ public static class ConfigurationLoader
         var triggers = new List<TriggerDefinition>();
         foreach (var (name, path, source) in JsonFilesIn(context, TriggersFolder))
         {
-            if (JsonFiles.ReadObject(path, source, problems) is { } json
-                && TriggerParser.Parse(name, json, source, problems) is { } trigger
-                && ReferencesAreValid(context, trigger, accounts, configurations))
+            if (JsonFiles.ReadObject(path, source, problems) is not { } json)
+            {
+                continue;
+            }
+
+            // References are checked even in a trigger with other errors, so one run reports them all.
+            var (trigger, valid) = TriggerParser.Parse(name, json, source, problems);
+            if (ReferencesAreValid(context, trigger, accounts, configurations) && valid)
             {
                 triggers.Add(trigger);
             }

@@ -11,7 +11,8 @@ internal static class TriggerParser
     private static readonly string[] TriggerProperties = ["name", "description", "enabled", "on", "match", "conditions", "actions"];
     private static readonly string[] ActionProperties = ["plugin", "account", "configuration"];
 
-    public static TriggerDefinition? Parse(string name, JsonElement root, string source, ProblemCollector problems)
+    /// <summary>Parses what it can; <c>Valid</c> is false when any error was found (the trigger must not run).</summary>
+    public static (TriggerDefinition Trigger, bool Valid) Parse(string name, JsonElement root, string source, ProblemCollector problems)
     {
         var errorsBefore = problems.ErrorCount;
         JsonFiles.RejectUnknownProperties(root, TriggerProperties, string.Empty, source, problems);
@@ -22,9 +23,7 @@ internal static class TriggerParser
         var match = ReadMatch(root, source, problems);
         var conditions = ReadConditions(root, source, problems);
         var actions = ReadActions(root, source, problems);
-        return problems.ErrorCount > errorsBefore
-            ? null
-            : new TriggerDefinition(name, source, enabled, on, match, conditions, actions);
+        return (new TriggerDefinition(name, source, enabled, on, match, conditions, actions), problems.ErrorCount == errorsBefore);
     }
 
     private static void CheckName(string name, JsonElement root, string source, ProblemCollector problems)

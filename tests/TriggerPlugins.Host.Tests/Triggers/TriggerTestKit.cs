@@ -12,17 +12,9 @@ internal static class TriggerTestKit
     {
         var problems = new ProblemCollector();
         using var document = JsonDocument.Parse(json);
-        var trigger = TriggerParser.Parse(name, document.RootElement.Clone(), $"triggers/{name}.json", problems);
-        Assert.True(problems.Problems.Count == 0, string.Join(Environment.NewLine, problems.Problems));
-        return trigger!;
-    }
-
-    public static IReadOnlyList<ValidationProblem> Problems(string json)
-    {
-        var problems = new ProblemCollector();
-        using var document = JsonDocument.Parse(json);
-        TriggerParser.Parse("t", document.RootElement.Clone(), "triggers/t.json", problems);
-        return problems.Problems;
+        var (trigger, valid) = TriggerParser.Parse(name, document.RootElement.Clone(), $"triggers/{name}.json", problems);
+        Assert.True(valid && problems.Problems.Count == 0, string.Join(Environment.NewLine, problems.Problems));
+        return trigger;
     }
 
     public static string WithConditions(string conditions, string match = "all", string on = """["call-end"]""") =>
