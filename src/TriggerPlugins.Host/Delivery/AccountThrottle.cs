@@ -1,13 +1,11 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 
 namespace TriggerPlugins.Host.Delivery;
 
 /// <summary>
 /// Per account: at most <see cref="DeliveryOptions.MaxConcurrencyPerAccount"/> deliveries at once, and a token
-/// bucket that lets <see cref="DeliveryOptions.RateLimitPermits"/> start per window, so a burst of calls does not
-/// trip Dynamics' service-protection limits. The bucket is refilled by a timer of the host's
-/// <see cref="TimeProvider"/> (not the limiter's own clock), so tests can drive it.
+/// bucket that lets <see cref="DeliveryOptions.RateLimitPermits"/> start per window (after a burst of
+/// <see cref="DeliveryOptions.RateLimitBurst"/>), so a burst of calls does not trip Dynamics' service-protection limits.
 /// </summary>
 internal sealed class AccountThrottle : IDisposable
 {
@@ -28,12 +26,7 @@ internal sealed class AccountThrottle : IDisposable
         await gate.Slots.WaitAsync(cancellationToken);
         try
         {
-            using var lease = await gate.Bucket.AcquireAsync(1, cancellationToken);
-            if (!lease.IsAcquired)
-            {
-                throw new InvalidOperationException($"The rate limiter of account '{account}' refused a permit.");
-            }
-
+            await gate.Bucket.TakeAsync(cancellationToken);
             return new Slot(gate.Slots);
         }
         catch
@@ -51,33 +44,14 @@ internal sealed class AccountThrottle : IDisposable
         }
     }
 
-    private sealed class Gate : IDisposable
+    private sealed class Gate(DeliveryOptions options, TimeProvider timeProvider) : IDisposable
     {
-        private readonly ITimer _refill;
+        public SemaphoreSlim Slots { get; } = new(options.MaxConcurrencyPerAccount, options.MaxConcurrencyPerAccount);
 
-        public Gate(DeliveryOptions options, TimeProvider timeProvider)
-        {
-            Slots = new SemaphoreSlim(options.MaxConcurrencyPerAccount, options.MaxConcurrencyPerAccount);
-            var period = options.RateLimitWindow / options.RateLimitPermits;
-            Bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = options.RateLimitBurst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = period,
-                AutoReplenishment = false,
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            });
-            _refill = timeProvider.CreateTimer(_ => Bucket.TryReplenish(), null, period, period);
-        }
-
-        public SemaphoreSlim Slots { get; }
-
-        public TokenBucketRateLimiter Bucket { get; }
+        public TokenBucket Bucket { get; } = new(options.RateLimitBurst, options.RateLimitWindow / options.RateLimitPermits, timeProvider);
 
         public void Dispose()
         {
-            _refill.Dispose();
             Bucket.Dispose();
             Slots.Dispose();
         }
