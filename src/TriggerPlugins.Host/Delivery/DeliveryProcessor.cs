@@ -89,7 +89,8 @@ public sealed class DeliveryProcessor : IDisposable
 
         using (await _throttle.EnterAsync(record.Action.Account, cancellationToken))
         {
-            var claimed = await _store.TryClaimAsync(deliveryId, _timeProvider.GetUtcNow(), cancellationToken);
+            // Not cancellable: a claim committed but never seen would leave the delivery in flight until the next start.
+            var claimed = await _store.TryClaimAsync(deliveryId, _timeProvider.GetUtcNow(), CancellationToken.None);
             if (claimed is not null)
             {
                 await AttemptAsync(claimed, cancellationToken);
@@ -116,8 +117,12 @@ public sealed class DeliveryProcessor : IDisposable
             return;
         }
 
-        var callEvent = JsonSerializer.Deserialize<CallEvent>(delivery.EventJson, CallEventJson.Options)
-            ?? throw new InvalidDataException($"Delivery {delivery.Id} holds no call event.");
+        if (ReadEvent(delivery) is not { } callEvent)
+        {
+            await DeadLetterAsync(delivery, "the stored call event cannot be read (the delivery store was changed by hand?)");
+            return;
+        }
+
         var request = new ActionRequest { Call = callEvent, Settings = settings, DeliveryId = delivery.Id, Attempt = delivery.Attempts };
         ActionOutcome outcome;
         using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _timeProvider);
@@ -147,6 +152,18 @@ public sealed class DeliveryProcessor : IDisposable
         }
 
         await RecordAsync(delivery, outcome);
+    }
+
+    private static CallEvent? ReadEvent(DeliveryRecord delivery)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CallEvent>(delivery.EventJson, CallEventJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // Outcomes are recorded even when the caller cancels meanwhile: the remote record exists, and forgetting it would
