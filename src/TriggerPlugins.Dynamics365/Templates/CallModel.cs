@@ -8,8 +8,8 @@ using TriggerPlugins.Abstractions;
 namespace TriggerPlugins.Dynamics365.Templates;
 
 /// <summary>
-/// Builds what a template sees: <c>call</c> (documented member by member in templates/README.md) and
-/// the helper functions. Built per render, so nothing a template assigns leaks into another render.
+/// Builds what a template sees: <c>call</c> (documented member by member in templates/README.md).
+/// Built per render, so nothing a template assigns leaks into another render.
 /// </summary>
 internal static class CallModel
 {
@@ -67,9 +67,7 @@ internal static class CallModel
             ["variables"] = variables,
         };
 
-        var root = new ScriptObject { ["call"] = model };
-        root.Import(typeof(TemplateFunctions));
-        return root;
+        return new ScriptObject { ["call"] = model };
     }
 
     private static DateTimeOffset InZone(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);

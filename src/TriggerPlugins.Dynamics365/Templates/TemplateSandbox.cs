@@ -28,10 +28,15 @@ internal static class TemplateSandbox
 
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Creates a fresh context (contexts and builtins are per render: templates may assign to them).</summary>
+    // Built once and frozen: renders run concurrently and share them, so no template may change them
+    // (an assignment such as `date.format = ...` fails instead of leaking into other renders).
+    private static readonly ScriptObject Builtins = Freeze(CreateBuiltins());
+    private static readonly ScriptObject Helpers = Freeze(CreateHelpers());
+
+    /// <summary>Creates a fresh context for one render; only the frozen builtins and helpers are shared.</summary>
     public static CallTemplateContext CreateContext(ScriptObject model, TemplateOptions options, bool strict, CancellationToken cancellationToken)
     {
-        var context = new CallTemplateContext(CreateBuiltins(), options)
+        var context = new CallTemplateContext(Builtins, options)
         {
             LoopLimit = LoopLimit,
             LoopLimitQueryable = LoopLimit,
@@ -50,6 +55,7 @@ internal static class TemplateSandbox
             NewLine = "\n",
             CancellationToken = cancellationToken,
         };
+        context.PushGlobal(Helpers);
         context.PushGlobal(model);
         // Assignments land here, not in the model.
         context.PushGlobal(new ScriptObject());
@@ -81,12 +87,39 @@ internal static class TemplateSandbox
 
         return builtins;
     }
+
+    private static ScriptObject CreateHelpers()
+    {
+        var helpers = new ScriptObject();
+        helpers.Import(typeof(TemplateFunctions));
+        return helpers;
+    }
+
+    private static ScriptObject Freeze(ScriptObject scriptObject)
+    {
+        foreach (var value in scriptObject.Values.OfType<ScriptObject>())
+        {
+            Freeze(value);
+        }
+
+        scriptObject.IsReadOnly = true;
+        return scriptObject;
+    }
 }
 
 /// <summary>A template context that carries the configuration's zone and country to the helper functions.</summary>
 internal sealed class CallTemplateContext(ScriptObject builtins, TemplateOptions options) : TemplateContext(builtins)
 {
     public TemplateOptions Options { get; } = options;
+
+    /// <summary>
+    /// Lets Scriban's own <c>date.*</c> functions take the model's times: they want a DateTime, the model
+    /// has DateTimeOffsets (already in the configured zone), whose clock time is what a template means.
+    /// </summary>
+    public override object? ToObject(SourceSpan span, object? value, Type destinationType)
+        => value is DateTimeOffset time && (destinationType == typeof(DateTime) || destinationType == typeof(DateTime?))
+            ? time.DateTime
+            : base.ToObject(span, value, destinationType);
 }
 
 /// <summary>Refuses <c>include</c>: templates cannot read files.</summary>

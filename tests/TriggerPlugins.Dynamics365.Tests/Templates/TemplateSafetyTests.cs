@@ -86,10 +86,29 @@ public sealed class TemplateSafetyTests
     [Fact]
     public void Assignments_in_one_render_do_not_leak_into_the_next()
     {
-        var template = Parse("{{ if counter == null; counter = 0; end; counter = counter + 1; counter }}|{{ date.format = '%Y'; call.id = 'changed'; call.id }}");
+        var template = Parse("{{ if counter == null; counter = 0; end; counter = counter + 1; counter }}|{{ call.id = 'changed'; call.id }}");
         Assert.Equal("1|changed", template.Render(SampleCalls.Inbound, Rome, CancellationToken.None));
         Assert.Equal("1|changed", template.Render(SampleCalls.Inbound, Rome, CancellationToken.None));
         Assert.Equal("call-in-0001", Parse("{{ call.id }}").Render(SampleCalls.Inbound, Rome, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("{{ date.format = '%Y' }}")]
+    [InlineData("{{ string.upcase = 1 }}")]
+    [InlineData("{{ format_duration = 1 }}{{ format_duration }}")]
+    public void Shared_builtins_and_helpers_cannot_be_changed_by_a_template(string source)
+    {
+        // Refused (the shared objects are frozen) or kept in the render's own scope: never seen by the next render.
+        _ = Record.Exception(() => Render(source));
+        Assert.Equal("1m 01s", Render("{{ format_duration 61 }}"));
+        Assert.Equal("14 Mar 2025 10:15", Render("{{ call.start_time | date.to_string '%d %b %Y %H:%M' }}"));
+    }
+
+    [Fact]
+    public void Changing_a_builtin_is_refused_with_a_message()
+    {
+        var error = Assert.Throws<TemplateRenderException>(() => Render("{{ date.format = '%Y' }}"));
+        Assert.Contains("readonly", error.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
