@@ -18,6 +18,9 @@ internal static class DataverseErrors
             HttpStatusCode.Unauthorized => ActionOutcome.Permanent(
                 $"Dataverse at {webUrl} rejected the access token twice while trying to {reply.Operation} (HTTP 401{said}). With clientCredentials, add the app registration as an application user of the environment (Power Platform admin center > Environments > Settings > Application users) with a security role; with usernamePassword, check the user has a Dynamics 365 license and access to the environment.",
                 "dataverse.unauthorized"),
+            HttpStatusCode.Forbidden when reply.Error?.Code == NotMemberOfOrganization => ActionOutcome.Permanent(
+                $"The app or user signed in is not a user of the environment {webUrl} (HTTP 403{said}). Add the app registration as an application user (Power Platform admin center > Environments > Settings > Application users) with a security role, or give the integration user access to the environment.",
+                "dataverse.forbidden"),
             HttpStatusCode.Forbidden => ActionOutcome.Permanent(
                 $"The integration user lacks a privilege to {reply.Operation} (HTTP 403{said}). Check its security roles: it needs Read on Contact and User, Create on Contact and Case, and Append/Append To on both.",
                 "dataverse.forbidden"),
@@ -41,6 +44,9 @@ internal static class DataverseErrors
                 "dataverse.unexpected"),
         };
     }
+
+    /// <summary>"The user is not a member of the organization": signed in to Azure AD, unknown to the environment.</summary>
+    private const string NotMemberOfOrganization = "0x80072560";
 
     private static string Seconds(TimeSpan? wait) => wait is { } value ? $"{Math.Ceiling(value.TotalSeconds):0} s" : "a while";
 

@@ -95,6 +95,14 @@ public sealed class FailureMappingTests
     }
 
     [Fact]
+    public void A_signed_in_app_unknown_to_the_environment_is_told_to_become_an_application_user()
+    {
+        var permanent = Assert.IsType<ActionFailedPermanent>(DataverseErrors.ToOutcome(Reply(HttpStatusCode.Forbidden, "0x80072560", "The user is not a member of the organization."), WebUrl));
+        Assert.Equal("dataverse.forbidden", permanent.Code);
+        Assert.Contains("Application users", permanent.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_404_without_a_Dataverse_error_body_says_the_weburl_is_not_an_environment()
     {
         var reply = new DataverseReply(HttpStatusCode.NotFound, null, null, null, "find the caller's contact", "/api/data/v9.2/contacts");
