@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+namespace TriggerPlugins.Cli.Common;
+
+/// <summary>Console logging for the commands: to standard error, so standard output stays machine-readable.</summary>
+internal static class CliLogging
+{
+    public static ILoggerFactory Create(LogLevel minimumLevel) => LoggerFactory.Create(builder => builder
+        .SetMinimumLevel(minimumLevel)
+        .AddSimpleConsole(options =>
+        {
+            options.SingleLine = true;
+            options.TimestampFormat = "HH:mm:ss ";
+        })
+        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+        .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+        .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+}
