@@ -1,0 +1,184 @@
+using TriggerPlugins.Abstractions;
+using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Host.Triggers;
+
+namespace TriggerPlugins.Host.Configuration;
+
+/// <summary>
+/// Loads a config folder: <c>accounts/&lt;name&gt;.json</c>, <c>configurations/&lt;name&gt;.json</c> and
+/// <c>triggers/&lt;name&gt;.json</c> (see <c>samples/config/README.md</c>). Every problem is collected, not just the
+/// first; then each (account, configuration) pair that an action uses is validated by its plugin.
+/// </summary>
+public static class ConfigurationLoader
+{
+    /// <summary>The folder of account files.</summary>
+    public const string AccountsFolder = "accounts";
+
+    /// <summary>The folder of configuration files.</summary>
+    public const string ConfigurationsFolder = "configurations";
+
+    /// <summary>The folder of trigger files.</summary>
+    public const string TriggersFolder = "triggers";
+
+    /// <summary>Loads and validates the config folder <paramref name="directory"/>.</summary>
+    /// <param name="directory">The config folder.</param>
+    /// <param name="registry">The loaded plugins: actions must name one of them, and they validate their settings.</param>
+    /// <param name="environment">Reads environment variables for <c>"env:NAME"</c> values; the process environment by default.</param>
+    public static TriggerConfiguration Load(string directory, IActionRegistry registry, Func<string, string?>? environment = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        ArgumentNullException.ThrowIfNull(registry);
+        environment ??= Environment.GetEnvironmentVariable;
+        var problems = new ProblemCollector();
+        var root = Path.GetFullPath(directory);
+        if (!Directory.Exists(root))
+        {
+            problems.Error(directory, string.Empty, "config folder not found");
+            return new TriggerConfiguration(root, [], new Dictionary<string, SettingsFile>(), new Dictionary<string, SettingsFile>(), problems.Problems);
+        }
+
+        var context = new LoadContext(root, registry, problems);
+        var accounts = LoadSettingsFiles(context, AccountsFolder, environment);
+        var configurations = LoadSettingsFiles(context, ConfigurationsFolder, null);
+        var triggers = new List<TriggerDefinition>();
+        foreach (var (name, path, source) in JsonFilesIn(context, TriggersFolder))
+        {
+            if (JsonFiles.ReadObject(path, source, problems) is not { } json)
+            {
+                continue;
+            }
+
+            // References are checked even in a trigger with other errors, so one run reports them all.
+            var (trigger, valid) = TriggerParser.Parse(name, json, source, problems);
+            if (ReferencesAreValid(context, trigger, accounts, configurations) && valid)
+            {
+                triggers.Add(trigger);
+            }
+        }
+
+        ValidateWithPlugins(context, triggers, accounts, configurations);
+        return new TriggerConfiguration(root, triggers, accounts.Loaded, configurations.Loaded, problems.Problems);
+    }
+
+    private static SettingsFiles LoadSettingsFiles(LoadContext context, string folder, Func<string, string?>? environment)
+    {
+        var files = new SettingsFiles(folder);
+        foreach (var (name, path, source) in JsonFilesIn(context, folder))
+        {
+            files.Present.Add(name);
+            if (JsonFiles.ReadObject(path, source, context.Problems) is not { } json)
+            {
+                continue;
+            }
+
+            var errorsBefore = context.Problems.ErrorCount;
+            var plugin = JsonFiles.RequiredString(json, "plugin", string.Empty, source, context.Problems);
+            if (plugin is not null && !context.Registry.TryGetAction(plugin, out _))
+            {
+                context.Problems.Error(source, "plugin", $"no loaded plugin has the id '{plugin}'");
+            }
+
+            var settings = environment is null ? json : EnvironmentReferences.Resolve(json, environment, source, context.Problems);
+            if (plugin is not null && context.Problems.ErrorCount == errorsBefore)
+            {
+                files.Loaded[name] = new SettingsFile(name, plugin, settings, source);
+            }
+        }
+
+        return files;
+    }
+
+    private static IEnumerable<(string Name, string Path, string Source)> JsonFilesIn(LoadContext context, string folder)
+    {
+        var path = Path.Combine(context.Root, folder);
+        if (!Directory.Exists(path))
+        {
+            context.Problems.Warning(folder + "/", string.Empty, "folder not found: nothing of this kind is loaded");
+            return [];
+        }
+
+        return Directory.EnumerateFiles(path, "*.json")
+            .Order(StringComparer.Ordinal)
+            .Select(file => (Path.GetFileNameWithoutExtension(file), file, $"{folder}/{Path.GetFileName(file)}"));
+    }
+
+    private static bool ReferencesAreValid(LoadContext context, TriggerDefinition trigger, SettingsFiles accounts, SettingsFiles configurations)
+    {
+        var errorsBefore = context.Problems.ErrorCount;
+        for (var i = 0; i < trigger.Actions.Count; i++)
+        {
+            var action = trigger.Actions[i];
+            var path = JsonPath.Item("actions", i);
+            if (!context.Registry.TryGetAction(action.Plugin, out _))
+            {
+                context.Problems.Error(trigger.Source, JsonPath.Property(path, "plugin"), $"no loaded plugin has the id '{action.Plugin}'");
+            }
+
+            CheckReference(context, trigger.Source, JsonPath.Property(path, "account"), action.Account, action.Plugin, accounts);
+            CheckReference(context, trigger.Source, JsonPath.Property(path, "configuration"), action.Configuration, action.Plugin, configurations);
+        }
+
+        return context.Problems.ErrorCount == errorsBefore;
+    }
+
+    private static void CheckReference(LoadContext context, string source, string field, string name, string plugin, SettingsFiles files)
+    {
+        if (files.Loaded.TryGetValue(name, out var file))
+        {
+            if (!string.Equals(file.Plugin, plugin, StringComparison.OrdinalIgnoreCase))
+            {
+                context.Problems.Error(source, field, $"'{name}' ({file.Source}) is for plugin '{file.Plugin}', not '{plugin}'");
+            }
+        }
+        else if (files.Present.Contains(name))
+        {
+            // Its own errors are reported against its file; say why this trigger is left out too.
+            context.Problems.Error(source, field, $"'{name}' cannot be used: {files.Folder}/{name}.json has errors");
+        }
+        else
+        {
+            var known = files.Loaded.Count == 0 ? "none" : string.Join(", ", files.Loaded.Keys.Order(StringComparer.Ordinal));
+            context.Problems.Error(source, field, $"unknown {files.Folder[..^1]} '{name}': there is no {files.Folder}/{name}.json (known: {known})");
+        }
+    }
+
+    private static void ValidateWithPlugins(LoadContext context, List<TriggerDefinition> triggers, SettingsFiles accounts, SettingsFiles configurations)
+    {
+        var pairs = triggers.SelectMany(t => t.Actions).Distinct();
+        foreach (var action in pairs)
+        {
+            if (!context.Registry.TryGetAction(action.Plugin, out var plugin))
+            {
+                continue;
+            }
+
+            var settings = accounts.Loaded[action.Account].With(configurations.Loaded[action.Configuration], context.Root);
+            try
+            {
+                foreach (var problem in plugin.Validate(settings).Problems)
+                {
+                    context.Problems.Add(problem);
+                }
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Validate must not throw; if it does, the settings cannot be trusted, and the admin needs to know which ones.
+                context.Problems.Error(
+                    settings.ConfigurationSource!,
+                    string.Empty,
+                    $"plugin '{action.Plugin}' failed while validating {settings}: {exception.GetType().Name}: {exception.Message}");
+            }
+        }
+    }
+
+    private sealed record LoadContext(string Root, IActionRegistry Registry, ProblemCollector Problems);
+
+    private sealed class SettingsFiles(string folder)
+    {
+        public string Folder { get; } = folder;
+
+        public HashSet<string> Present { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, SettingsFile> Loaded { get; } = new(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+
+namespace TriggerPlugins.Host.Delivery;
+
+/// <summary>How deliveries are retried and throttled. Checked at start-up by <see cref="DeliveryOptionsValidator"/>.</summary>
+public sealed class DeliveryOptions
+{
+    /// <summary>
+    /// How long transient failures are retried, counted from the enqueue (or a manual retry). A delivery whose next
+    /// attempt would fall after it is dead-lettered. Default 6 hours: long enough to ride out a CRM maintenance window.
+    /// </summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long one attempt may run before it is cancelled and counted as a transient failure. Default 2 minutes.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The delay before the second attempt; it doubles for each further attempt (with jitter). Default 2 seconds.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest delay between attempts, unless the service's Retry-After asks for more. Default 5 minutes.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How many deliveries of one account run at once. Dynamics allows 52 concurrent requests per user; each
+    /// delivery makes its requests one after the other. Default 8.
+    /// </summary>
+    public int MaxConcurrencyPerAccount { get; set; } = 8;
+
+    /// <summary>
+    /// How many deliveries of one account may start per <see cref="RateLimitWindow"/>. Dynamics allows 6000 requests
+    /// per 5 minutes per user and a delivery makes 3 or 4 requests: 1200 per 5 minutes keeps well under it. Default 1200.
+    /// </summary>
+    public int RateLimitPermits { get; set; } = 1200;
+
+    /// <summary>The window of <see cref="RateLimitPermits"/>. Default 5 minutes.</summary>
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many deliveries may start at once after a quiet spell (the token bucket's size). Default 60.</summary>
+    public int RateLimitBurst { get; set; } = 60;
+}
+
+/// <summary>Checks <see cref="DeliveryOptions"/> and says which setting is wrong and why.</summary>
+public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
+{
+    /// <summary>The most concurrent requests Dynamics 365 accepts per user.</summary>
+    public const int ServiceConcurrencyLimit = 52;
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        Positive(options.Deadline, nameof(options.Deadline), failures);
+        Positive(options.AttemptTimeout, nameof(options.AttemptTimeout), failures);
+        Positive(options.BaseDelay, nameof(options.BaseDelay), failures);
+        Positive(options.RateLimitWindow, nameof(options.RateLimitWindow), failures);
+        if (options.MaxDelay < options.BaseDelay)
+        {
+            failures.Add($"{nameof(options.MaxDelay)} ({options.MaxDelay}) must be at least {nameof(options.BaseDelay)} ({options.BaseDelay}).");
+        }
+
+        if (options.MaxConcurrencyPerAccount is < 1 or > ServiceConcurrencyLimit)
+        {
+            failures.Add($"{nameof(options.MaxConcurrencyPerAccount)} is {options.MaxConcurrencyPerAccount}; it must be between 1 and {ServiceConcurrencyLimit} (the concurrent requests Dynamics 365 accepts per user).");
+        }
+
+        if (options.RateLimitPermits < 1)
+        {
+            failures.Add($"{nameof(options.RateLimitPermits)} is {options.RateLimitPermits}; it must be at least 1.");
+        }
+        else if (options.RateLimitWindow > TimeSpan.Zero && options.RateLimitWindow / options.RateLimitPermits < TimeSpan.FromMilliseconds(1))
+        {
+            failures.Add($"{nameof(options.RateLimitPermits)} ({options.RateLimitPermits}) per {nameof(options.RateLimitWindow)} ({options.RateLimitWindow}) is more than one a millisecond.");
+        }
+
+        if (options.RateLimitBurst < 1)
+        {
+            failures.Add($"{nameof(options.RateLimitBurst)} is {options.RateLimitBurst}; it must be at least 1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws <see cref="OptionsValidationException"/> listing every problem when the options are invalid.</summary>
+    public static DeliveryOptions EnsureValid(DeliveryOptions options)
+    {
+        var result = new DeliveryOptionsValidator().Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        return result.Failed
+            ? throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(DeliveryOptions), result.Failures)
+            : options;
+    }
+
+    private static void Positive(TimeSpan value, string name, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            failures.Add($"{name} is {value}; it must be more than zero.");
+        }
+    }
+}

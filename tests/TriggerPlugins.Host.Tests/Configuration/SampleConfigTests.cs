@@ -1,0 +1,76 @@
+using TriggerPlugins.Host.Configuration;
+using TriggerPlugins.Host.Events;
+using TriggerPlugins.Host.Tests.TestDoubles;
+using TriggerPlugins.Host.Triggers;
+
+namespace TriggerPlugins.Host.Tests.Configuration;
+
+/// <summary>The samples in the repository load cleanly and do what samples/config/README.md says.</summary>
+public sealed class SampleConfigTests
+{
+    private static readonly string Samples = Path.Combine(RepositoryRoot(), "samples");
+
+    [Fact]
+    public void The_sample_config_loads_without_problems()
+    {
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), _ => null);
+
+        Assert.True(configuration.Problems.Count == 0, string.Join(Environment.NewLine, configuration.Problems));
+        Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sample_calls_match_the_documented_triggers()
+    {
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), _ => null);
+        var engine = new TriggerEngine(configuration.Triggers);
+        var matches = new List<string>();
+
+        using var reader = File.OpenText(Path.Combine(Samples, "events", "calls.ndjson"));
+        await foreach (var line in CallEventReader.ReadAsync(reader))
+        {
+            Assert.True(line.Succeeded, line.Error);
+            matches.Add($"{line.Event.Id}: {string.Join(", ", engine.Match(line.Event).Select(p => p.TriggerName))}");
+        }
+
+        Assert.Equal(
+            [
+                "demo-0001: inbound-answered",
+                "demo-0002: abandoned-support",
+                "demo-0003: outbound",
+                "demo-0004: inbound-answered",
+                "demo-0005: escalations, inbound-answered",
+                "demo-0006: ",
+            ],
+            matches);
+    }
+
+    [Fact]
+    public void The_production_account_example_reads_its_secret_from_the_environment()
+    {
+        using var folder = new ConfigFolder()
+            .Write("accounts/production.json", File.ReadAllText(Path.Combine(Samples, "config", "examples", "production-account.json")))
+            .Configuration("default", ConfigFolder.DefaultConfiguration)
+            .Trigger("all", """{ "on": "call-end", "actions": [ { "plugin": "dynamics365", "account": "production", "configuration": "default" } ] }""");
+
+        var without = ConfigurationLoader.Load(folder.Path, new DictionaryActionRegistry(new ScriptedAction()), _ => null);
+        var with = ConfigurationLoader.Load(folder.Path, new DictionaryActionRegistry(new ScriptedAction()), name => name == "D365_CLIENT_SECRET" ? "from-env" : null);
+
+        Assert.Contains(without.Problems, p => p.Field == "clientSecret" && p.Message.Contains("D365_CLIENT_SECRET", StringComparison.Ordinal));
+        Assert.Empty(with.Problems);
+        Assert.Equal("from-env", with.Accounts["production"].Settings.GetProperty("clientSecret").GetString());
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
+    }
+}
