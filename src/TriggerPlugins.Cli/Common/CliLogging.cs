@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace TriggerPlugins.Cli.Common;
 
@@ -8,12 +7,12 @@ internal static class CliLogging
 {
     public static ILoggerFactory Create(LogLevel minimumLevel) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(minimumLevel)
+        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+        .AddFilter("Microsoft.Hosting", LogLevel.Warning)
+        .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace)
         .AddSimpleConsole(options =>
         {
             options.SingleLine = true;
             options.TimestampFormat = "HH:mm:ss ";
-        })
-        .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
-        .AddFilter("Microsoft.Hosting", LogLevel.Warning)
-        .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        }));
 }

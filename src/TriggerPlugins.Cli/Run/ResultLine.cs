@@ -40,6 +40,7 @@ internal sealed record ResultLine
 
     public bool? Resumed { get; init; }
 
+    [JsonIgnore]
     public bool IsFailure => Status is "dead-lettered" or "invalid";
 
     public static ResultLine From(DeliveryResult result, int? line, bool resumed = false)
