@@ -34,9 +34,14 @@ internal static class RunCommand
             }
         });
 
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter");
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
+        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
+        var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+
         var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
         {
-            config, plugins, data, events, json, parallel, verbose,
+            config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, concurrency, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,7 +62,18 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
-            await session.StartDeliveryAsync(CommonOptions.DataPath(parse.GetValue(data)), new DeliveryOptions(), cancellationToken);
+            var options = new DeliveryOptions();
+            options.BaseDelay = parse.GetValue(baseDelay) ?? options.BaseDelay;
+            options.MaxDelay = parse.GetValue(maxDelay) ?? options.MaxDelay;
+            options.Deadline = parse.GetValue(deadline) ?? options.Deadline;
+            options.MaxConcurrencyPerAccount = parse.GetValue(concurrency) ?? options.MaxConcurrencyPerAccount;
+            if (DeliveryProblems(options) is { } problems)
+            {
+                await Console.Error.WriteLineAsync($"error: {problems}");
+                return ExitCodes.UsageError;
+            }
+
+            await session.StartDeliveryAsync(CommonOptions.DataPath(parse.GetValue(data)), options, cancellationToken);
             var output = new ResultWriter(parse.GetValue(json));
             try
             {
@@ -79,6 +95,12 @@ internal static class RunCommand
             return output.Failures > 0 ? ExitCodes.Problems : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static string? DeliveryProblems(DeliveryOptions options)
+    {
+        var result = new DeliveryOptionsValidator().Validate(null, options);
+        return result.Failed ? result.FailureMessage : null;
     }
 
     private static async Task RunEventsAsync(DispatchService dispatcher, TextReader reader, ResultWriter output, int parallelism, CancellationToken cancellationToken)
