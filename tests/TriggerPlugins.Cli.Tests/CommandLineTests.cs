@@ -5,6 +5,23 @@ namespace TriggerPlugins.Cli.Tests;
 /// <summary>The command line itself: help, usage errors and exit codes, with no service involved.</summary>
 public sealed class CommandLineTests
 {
+    // What the sample accounts read with env:, as `triggers emulator` prints it; validation needs no running emulator.
+    private static readonly Dictionary<string, string> EmulatorLikeEnvironment = new()
+    {
+        ["TRIGGERS_EMULATOR_URL"] = "https://127.0.0.1:5443/",
+        ["TRIGGERS_EMULATOR_THUMBPRINT"] = new string('A', 64),
+    };
+
+    [Fact]
+    public async Task Validate_says_which_environment_variable_an_account_misses()
+    {
+        var result = await TriggersProcess.RunAsync(["validate", "--config", "samples/config"], new Dictionary<string, string> { ["TRIGGERS_EMULATOR_URL"] = string.Empty });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("accounts/contoso.json: weburl", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("TRIGGERS_EMULATOR_URL", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_every_command()
     {
@@ -55,7 +72,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Validate_accepts_the_sample_config()
     {
-        var result = await TriggersProcess.RunAsync(["validate", "--config", "samples/config"]);
+        var result = await TriggersProcess.RunAsync(["validate", "--config", "samples/config"], EmulatorLikeEnvironment);
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("0 error(s)", result.StandardOutput, StringComparison.Ordinal);
@@ -72,7 +89,7 @@ public sealed class CommandLineTests
             """{ "on": "call-end", "conditions": [ { "field": "colour", "operator": "is", "value": "red" } ], "actions": [ { "plugin": "dynamics365", "account": "nobody", "configuration": "default" } ] }""");
         File.WriteAllText(Path.Combine(config, "configurations", "bad-template.json"), """{ "plugin": "dynamics365", "title": "Call {{ call.callerNumber " }""");
 
-        var result = await TriggersProcess.RunAsync(["validate", "--config", config]);
+        var result = await TriggersProcess.RunAsync(["validate", "--config", config], EmulatorLikeEnvironment);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("triggers/broken-json.json(3,", result.StandardOutput, StringComparison.Ordinal);
