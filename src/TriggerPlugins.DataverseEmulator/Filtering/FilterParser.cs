@@ -194,9 +194,10 @@ internal sealed partial class FilterParser
             }
 
             var start = i;
-            if (c == '(' || c == ')')
+            if (c is '(' or ')' or ',')
             {
-                tokens.Add(new Token(c == '(' ? TokenKind.OpenParen : TokenKind.CloseParen, c.ToString(), null, start));
+                var kind = c switch { '(' => TokenKind.OpenParen, ')' => TokenKind.CloseParen, _ => TokenKind.Comma };
+                tokens.Add(new Token(kind, c.ToString(), null, start));
                 i++;
             }
             else if (c == '\'')
@@ -296,6 +297,7 @@ internal sealed partial class FilterParser
         DateTime,
         OpenParen,
         CloseParen,
+        Comma,
         End,
     }
 

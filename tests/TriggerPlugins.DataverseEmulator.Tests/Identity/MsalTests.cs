@@ -41,11 +41,7 @@ public sealed class MsalTests : IAsyncLifetime
     [Fact]
     public async Task Username_password_on_a_public_client_gets_a_user_token_and_a_cached_account()
     {
-        var app = PublicClientApplicationBuilder.Create(Demo.ClientId)
-            .WithAuthority($"{_emulator.BaseUri}{Demo.TenantId}", validateAuthority: false)
-            .WithInstanceDiscovery(false)
-            .WithHttpClientFactory(new PinnedHttpClientFactory(_emulator))
-            .Build();
+        var app = Public();
 
 #pragma warning disable CS0618 // ROPC is obsolete in MSAL 4.92 but it is the flow the user's tenant uses.
         var result = await app.AcquireTokenByUsernamePassword(Scopes, Demo.Username, Demo.Password).ExecuteAsync();
@@ -80,11 +76,7 @@ public sealed class MsalTests : IAsyncLifetime
     [Fact]
     public async Task Refresh_token_renews_a_user_token_silently()
     {
-        var app = PublicClientApplicationBuilder.Create(Demo.ClientId)
-            .WithAuthority($"{_emulator.BaseUri}{Demo.TenantId}", validateAuthority: false)
-            .WithInstanceDiscovery(false)
-            .WithHttpClientFactory(new PinnedHttpClientFactory(_emulator))
-            .Build();
+        var app = Public();
 #pragma warning disable CS0618 // see above
         await app.AcquireTokenByUsernamePassword(Scopes, Demo.Username, Demo.Password).ExecuteAsync();
 #pragma warning restore CS0618
@@ -119,11 +111,7 @@ public sealed class MsalTests : IAsyncLifetime
     [InlineData(Demo.ClientId, "nobody@contoso.onmicrosoft.com", "x", "AADSTS50034")]
     public async Task Username_password_errors_reach_msal_with_their_aadsts_code(string clientId, string username, string password, string code)
     {
-        var app = PublicClientApplicationBuilder.Create(clientId)
-            .WithAuthority($"{_emulator.BaseUri}{Demo.TenantId}", validateAuthority: false)
-            .WithInstanceDiscovery(false)
-            .WithHttpClientFactory(new PinnedHttpClientFactory(_emulator))
-            .Build();
+        var app = Public(clientId);
 
 #pragma warning disable CS0618 // see above
         var failure = await Assert.ThrowsAnyAsync<MsalServiceException>(() => app.AcquireTokenByUsernamePassword(Scopes, username, password).ExecuteAsync());
@@ -155,6 +143,13 @@ public sealed class MsalTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => app.AcquireTokenForClient(Scopes).ExecuteAsync());
         Assert.DoesNotContain(_emulator.Requests.Snapshot(), r => r.Status == 200);
     }
+
+    private IPublicClientApplication Public(string clientId = Demo.ClientId) =>
+        PublicClientApplicationBuilder.Create(clientId)
+            .WithAuthority($"{_emulator.BaseUri}{Demo.TenantId}", validateAuthority: false)
+            .WithInstanceDiscovery(false)
+            .WithHttpClientFactory(new PinnedHttpClientFactory(_emulator))
+            .Build();
 
     private IConfidentialClientApplication Confidential(string clientId = Demo.ClientId, string secret = Demo.ClientSecret, string tenant = Demo.TenantId) =>
         ConfidentialClientApplicationBuilder.Create(clientId)
