@@ -84,8 +84,10 @@ public sealed class DataverseEmulator : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory ?? NullLoggerFactory.Instance));
-        // ASP.NET Core's own per-request lines would duplicate the emulator's.
+        // ASP.NET Core's per-request and host lifetime lines would duplicate the emulator's own.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
 
         var app = builder.Build();
