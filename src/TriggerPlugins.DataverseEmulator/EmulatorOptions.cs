@@ -15,7 +15,7 @@ public sealed class EmulatorOptions
     /// <summary>How long an issued access token stays valid. Defaults to one hour, like Azure AD.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>Faults to inject from the start; they can be changed later through <see cref="DataverseEmulator.Faults"/>.</summary>
+    /// <summary>Faults to inject from the start (copied at start); change them later through <see cref="DataverseEmulator.Faults"/>.</summary>
     public EmulatorFaults? Faults { get; set; }
 
     /// <summary>Seeds the random source of faults and ticket numbers so that a run can be reproduced.</summary>

@@ -35,7 +35,8 @@ public sealed class MsalTests : IAsyncLifetime
 
         Assert.Equal(TokenSource.IdentityProvider, first.AuthenticationResultMetadata.TokenSource);
         Assert.Equal(TokenSource.Cache, second.AuthenticationResultMetadata.TokenSource);
-        Assert.Single(_emulator.Requests.Snapshot(), r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal));
+        var token = Assert.Single(_emulator.Requests.Snapshot());
+        Assert.Equal(($"/{Demo.TenantId}/oauth2/v2.0/token", 200), (token.Path, token.Status));
     }
 
     [Fact]
@@ -53,6 +54,7 @@ public sealed class MsalTests : IAsyncLifetime
         Assert.Equal(TokenSource.Cache, silent.AuthenticationResultMetadata.TokenSource);
         Assert.Equal(1, _emulator.Requests.Snapshot().Count(r => r.Path.EndsWith("/token", StringComparison.Ordinal)));
         Assert.Contains(_emulator.Requests.Snapshot(), r => r.Path == $"/common/userrealm/{Demo.Username}" && r.Status == 200);
+        Assert.All(_emulator.Requests.Snapshot(), r => Assert.Equal(200, r.Status));
     }
 
     [Fact]
