@@ -2,17 +2,21 @@ using System.CommandLine;
 using TriggerPlugins.Cli.Check;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Cli.Deliveries;
+using TriggerPlugins.Cli.Demo;
+using TriggerPlugins.Cli.Emulator;
 using TriggerPlugins.Cli.Render;
 using TriggerPlugins.Cli.Run;
 using TriggerPlugins.Cli.Validate;
 
 var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events through triggers and their plugin actions (dynamics 365 integration).")
 {
+    DemoCommand.Create(),
     RunCommand.Create(),
     ValidateCommand.Create(),
     RenderCommand.Create(),
     CheckCommand.Create(),
     DeliveriesCommand.Create(),
+    EmulatorCommand.Create(),
 };
 
 var parseResult = root.Parse(args);
