@@ -1,1 +1,34 @@
-return 0;
+using System.CommandLine;
+using TriggerPlugins.Cli.Check;
+using TriggerPlugins.Cli.Common;
+using TriggerPlugins.Cli.Deliveries;
+using TriggerPlugins.Cli.Demo;
+using TriggerPlugins.Cli.Emulator;
+using TriggerPlugins.Cli.Render;
+using TriggerPlugins.Cli.Run;
+using TriggerPlugins.Cli.Validate;
+
+var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events through triggers and their plugin actions (dynamics 365 integration).")
+{
+    DemoCommand.Create(),
+    RunCommand.Create(),
+    ValidateCommand.Create(),
+    RenderCommand.Create(),
+    CheckCommand.Create(),
+    DeliveriesCommand.Create(),
+    EmulatorCommand.Create(),
+};
+
+var parseResult = root.Parse(args);
+if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
+{
+    foreach (var error in parseResult.Errors)
+    {
+        await Console.Error.WriteLineAsync($"error: {error.Message}");
+    }
+
+    await Console.Error.WriteLineAsync("Run 'triggers --help' (or 'triggers <command> --help') for usage.");
+    return ExitCodes.UsageError;
+}
+
+return await parseResult.InvokeAsync();

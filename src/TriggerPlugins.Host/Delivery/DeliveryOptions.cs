@@ -22,21 +22,26 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// How many deliveries of one account run at once. Dynamics allows 52 concurrent requests per user; each
-    /// delivery makes its requests one after the other. Default 8.
+    /// delivery makes its requests one after the other, so 16 leaves room for other clients of the same user. Default 16.
     /// </summary>
-    public int MaxConcurrencyPerAccount { get; set; } = 8;
+    public int MaxConcurrencyPerAccount { get; set; } = 16;
 
     /// <summary>
-    /// How many deliveries of one account may start per <see cref="RateLimitWindow"/>. Dynamics allows 6000 requests
-    /// per 5 minutes per user and a delivery makes 3 or 4 requests: 1200 per 5 minutes keeps well under it. Default 1200.
+    /// How many deliveries of one account may start per <see cref="RateLimitWindow"/> once the burst is spent (the
+    /// token bucket's refill). Dynamics allows 6000 requests per 5 minutes per user, counted over a sliding window,
+    /// and a delivery makes 1.1 requests in steady state (the plugin caches its look-ups): burst + permits
+    /// (2400 + 2500 = 4900 deliveries, about 5400 requests) can never exceed it in any 5 minutes. Default 2500.
     /// </summary>
-    public int RateLimitPermits { get; set; } = 1200;
+    public int RateLimitPermits { get; set; } = 2500;
 
     /// <summary>The window of <see cref="RateLimitPermits"/>. Default 5 minutes.</summary>
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many deliveries may start at once after a quiet spell (the token bucket's size). Default 60.</summary>
-    public int RateLimitBurst { get; set; } = 60;
+    /// <summary>
+    /// How many deliveries may start at once after a quiet spell (the token bucket's size): a contact center's
+    /// bursts (a campaign's end, a queue flushing) go out at once instead of trickling. Default 2400.
+    /// </summary>
+    public int RateLimitBurst { get; set; } = 2400;
 }
 
 /// <summary>Checks <see cref="DeliveryOptions"/> and says which setting is wrong and why.</summary>

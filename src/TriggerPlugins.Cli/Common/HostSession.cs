@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TriggerPlugins.Host.Configuration;
+using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Host.Triggers;
+
+namespace TriggerPlugins.Cli.Common;
+
+/// <summary>
+/// The host as the commands use it: plugins loaded from disk, a config folder loaded and validated, and (for the
+/// commands that run actions) the durable delivery queue with its processor. The composition root of the CLI.
+/// </summary>
+internal sealed class HostSession : IAsyncDisposable
+{
+    private HostSession(PluginCatalog plugins, TriggerConfiguration configuration, ILoggerFactory loggerFactory)
+    {
+        Plugins = plugins;
+        Configuration = configuration;
+        LoggerFactory = loggerFactory;
+    }
+
+    public PluginCatalog Plugins { get; }
+
+    public TriggerConfiguration Configuration { get; }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public SqliteDeliveryStore? Store { get; private set; }
+
+    public DeliveryProcessor? Processor { get; private set; }
+
+    public DispatchService? Dispatcher { get; private set; }
+
+    /// <summary>Loads the plugins and the config folder (validated by the plugins). Never throws for bad files: see the problems.</summary>
+    public static HostSession Open(string pluginsDirectory, string configDirectory, ILoggerFactory loggerFactory)
+    {
+        var plugins = PluginCatalog.Load(pluginsDirectory, loggerFactory);
+        var configuration = ConfigurationLoader.Load(configDirectory, plugins);
+        return new HostSession(plugins, configuration, loggerFactory);
+    }
+
+    /// <summary>Opens the durable queue in <paramref name="dataDirectory"/> and wires the engine to it.</summary>
+    public async Task StartDeliveryAsync(string dataDirectory, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, cancellationToken);
+        Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
+        var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
+        Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Processor?.Dispose();
+        Store?.Dispose();
+        await Plugins.DisposeAsync();
+    }
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using TriggerPlugins.Cli.Common;
+using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Host.Events;
+
+namespace TriggerPlugins.Cli.Run;
+
+/// <summary>
+/// `triggers run`: newline-delimited call events in (a file or standard input), one result line per action out.
+/// Deliveries left pending by an earlier run (a crash, Ctrl+C) are resumed first.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var plugins = CommonOptions.Plugins();
+        var data = CommonOptions.Data();
+        var verbose = CommonOptions.Verbose();
+        var events = new Option<FileInfo?>("--events", "-e") { Description = "A file of call events, one JSON object a line. Default: standard input." };
+        var json = new Option<bool>("--json") { Description = "Write one JSON object a line instead of text." };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = "How many call events are processed at once (per-account limits still apply).",
+            DefaultValueFactory = _ => 16,
+        };
+        parallel.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 or > 256)
+            {
+                r.AddError("--parallel must be between 1 and 256.");
+            }
+        });
+
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter");
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
+        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
+        var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+
+        var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
+        {
+            config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, concurrency, verbose,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var eventsFile = parse.GetValue(events);
+            if (eventsFile is { Exists: false })
+            {
+                await Console.Error.WriteLineAsync($"error: events file '{eventsFile.FullName}' does not exist.");
+                return ExitCodes.UsageError;
+            }
+
+            using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning);
+            await using var session = HostSession.Open(CommonOptions.PluginsPath(parse.GetValue(plugins)), parse.GetValue(config)!.FullName, loggerFactory);
+            if (session.Configuration.HasErrors || session.Plugins.Plugins.Count == 0)
+            {
+                ProblemPrinter.Print(session.Plugins.Failures, Console.Error);
+                ProblemPrinter.Print(session.Configuration.Problems, Console.Error);
+                await Console.Error.WriteLineAsync("error: the configuration has errors (see above); nothing was run. `triggers validate` lists them.");
+                return ExitCodes.UsageError;
+            }
+
+            var options = new DeliveryOptions();
+            options.BaseDelay = parse.GetValue(baseDelay) ?? options.BaseDelay;
+            options.MaxDelay = parse.GetValue(maxDelay) ?? options.MaxDelay;
+            options.Deadline = parse.GetValue(deadline) ?? options.Deadline;
+            options.MaxConcurrencyPerAccount = parse.GetValue(concurrency) ?? options.MaxConcurrencyPerAccount;
+            if (DeliveryProblems(options) is { } problems)
+            {
+                await Console.Error.WriteLineAsync($"error: {problems}");
+                return ExitCodes.UsageError;
+            }
+
+            await session.StartDeliveryAsync(CommonOptions.DataPath(parse.GetValue(data)), options, cancellationToken);
+            var output = new ResultWriter(parse.GetValue(json));
+            try
+            {
+                foreach (var resumed in await session.Dispatcher!.ResumePendingAsync(cancellationToken))
+                {
+                    output.Write(ResultLine.From(resumed, line: null, resumed: true));
+                }
+
+                using var reader = eventsFile is null ? Console.In : new StreamReader(eventsFile.FullName);
+                await RunEventsAsync(session.Dispatcher, reader, output, parse.GetValue(parallel), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("interrupted: deliveries in progress stay queued and resume on the next run.");
+                return ExitCodes.Cancelled;
+            }
+
+            output.WriteSummary();
+            return output.Failures > 0 ? ExitCodes.Problems : ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string? DeliveryProblems(DeliveryOptions options)
+    {
+        var result = new DeliveryOptionsValidator().Validate(null, options);
+        return result.Failed ? result.FailureMessage : null;
+    }
+
+    private static async Task RunEventsAsync(DispatchService dispatcher, TextReader reader, ResultWriter output, int parallelism, CancellationToken cancellationToken)
+    {
+        var progress = new Progress(output);
+        await Parallel.ForEachAsync(
+            CallEventReader.ReadAsync(reader, cancellationToken),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (parsed, token) =>
+            {
+                if (parsed.Event is not { } callEvent)
+                {
+                    output.Write(ResultLine.Invalid(parsed.LineNumber, parsed.Error!));
+                    return;
+                }
+
+                var results = await dispatcher.DispatchAsync(callEvent, token);
+                if (results.Count == 0)
+                {
+                    output.Write(ResultLine.NoMatch(parsed.LineNumber, callEvent.Id));
+                }
+
+                foreach (var result in results)
+                {
+                    output.Write(ResultLine.From(result, parsed.LineNumber));
+                }
+
+                progress.Report();
+            });
+    }
+
+    /// <summary>Progress on standard error for long runs, only when a person is watching it.</summary>
+    private sealed class Progress(ResultWriter output)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _lastReportTicks;
+
+        public void Report()
+        {
+            if (Console.IsErrorRedirected)
+            {
+                return;
+            }
+
+            var now = _clock.ElapsedTicks;
+            var last = Interlocked.Read(ref _lastReportTicks);
+            if (now - last < Stopwatch.Frequency * 2 || Interlocked.CompareExchange(ref _lastReportTicks, now, last) != last)
+            {
+                return;
+            }
+
+            Console.Error.WriteLine($"... {output.Total} result(s), {output.Failures} failure(s), {_clock.Elapsed:mm\\:ss} elapsed");
+        }
+    }
+}

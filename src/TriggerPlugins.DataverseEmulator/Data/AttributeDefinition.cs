@@ -1,0 +1,53 @@
+namespace TriggerPlugins.DataverseEmulator.Data;
+
+/// <summary>The storage kinds the emulator knows; each maps to one OData (Edm) type.</summary>
+internal enum AttributeKind
+{
+    PrimaryKey,
+    Guid,
+    String,
+    Memo,
+    Integer,
+    Picklist,
+    Boolean,
+    DateTime,
+    Lookup,
+    BigInt,
+}
+
+/// <summary>One column of an entity.</summary>
+/// <param name="Name">Logical name as used in the Web API.</param>
+/// <param name="Kind">Storage kind.</param>
+/// <param name="MaxLength">For strings: the maximum number of characters Dataverse accepts.</param>
+/// <param name="ValidForCreate">False for columns Dataverse computes (fullname, createdon, lookups' _x_value, ...).</param>
+/// <param name="Options">For picklists: the allowed option values.</param>
+internal sealed record AttributeDefinition(
+    string Name,
+    AttributeKind Kind,
+    int MaxLength = 0,
+    bool ValidForCreate = true,
+    IReadOnlySet<int>? Options = null)
+{
+    public string EdmType => Kind switch
+    {
+        AttributeKind.PrimaryKey or AttributeKind.Guid or AttributeKind.Lookup => "Edm.Guid",
+        AttributeKind.String or AttributeKind.Memo => "Edm.String",
+        AttributeKind.Integer or AttributeKind.Picklist => "Edm.Int32",
+        AttributeKind.Boolean => "Edm.Boolean",
+        AttributeKind.DateTime => "Edm.DateTimeOffset",
+        AttributeKind.BigInt => "Edm.Int64",
+        _ => throw new InvalidOperationException($"Unknown attribute kind {Kind}."),
+    };
+
+    public bool IsGuid => Kind is AttributeKind.PrimaryKey or AttributeKind.Guid or AttributeKind.Lookup;
+
+    public bool IsText => Kind is AttributeKind.String or AttributeKind.Memo;
+
+    public bool IsNumber => Kind is AttributeKind.Integer or AttributeKind.Picklist or AttributeKind.BigInt;
+}
+
+/// <summary>
+/// A single-valued navigation property that can be set with <c>name@odata.bind</c> or a deep insert,
+/// and whose value is read back as the lookup attribute <c>_name_value</c>.
+/// </summary>
+internal sealed record NavigationProperty(string Name, string TargetEntitySet, string LookupAttribute);

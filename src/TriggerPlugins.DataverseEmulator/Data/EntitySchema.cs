@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+
+namespace TriggerPlugins.DataverseEmulator.Data;
+
+/// <summary>The metadata of one table: its columns, navigation properties and what happens on create.</summary>
+internal sealed class EntitySchema
+{
+    private readonly Dictionary<string, AttributeDefinition> _attributes;
+    private readonly Dictionary<string, NavigationProperty> _navigation;
+
+    public EntitySchema(
+        string logicalName,
+        string entitySetName,
+        string primaryKey,
+        IEnumerable<AttributeDefinition> attributes,
+        IEnumerable<NavigationProperty> navigation,
+        IReadOnlyList<CreateRequirement> requiredOnCreate)
+    {
+        LogicalName = logicalName;
+        EntitySetName = entitySetName;
+        PrimaryKey = primaryKey;
+        // Dataverse property names are case-sensitive: 'Name' is not 'name'.
+        _attributes = attributes.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        _navigation = navigation.ToDictionary(n => n.Name, StringComparer.Ordinal);
+        RequiredOnCreate = requiredOnCreate;
+    }
+
+    public string LogicalName { get; }
+
+    public string EntitySetName { get; }
+
+    public string PrimaryKey { get; }
+
+    /// <summary>The OData type name used in Dataverse messages, e.g. <c>Microsoft.Dynamics.CRM.contact</c>.</summary>
+    public string TypeName => $"Microsoft.Dynamics.CRM.{LogicalName}";
+
+    /// <summary>System-required columns: a create without them fails with the given message.</summary>
+    public IReadOnlyList<CreateRequirement> RequiredOnCreate { get; }
+
+    public IEnumerable<AttributeDefinition> Attributes => _attributes.Values;
+
+    /// <summary>Runs on every new record before it is stored (computed columns, numbering).</summary>
+    public Action<JsonObject, CreateContext>? OnCreate { get; init; }
+
+    public AttributeDefinition? FindAttribute(string name) => _attributes.GetValueOrDefault(name);
+
+    public NavigationProperty? FindNavigation(string name) => _navigation.GetValueOrDefault(name);
+
+    public EntitySchema WithAttributes(IEnumerable<AttributeDefinition> extra) =>
+        new(LogicalName, EntitySetName, PrimaryKey, _attributes.Values.Concat(extra), _navigation.Values, RequiredOnCreate) { OnCreate = OnCreate };
+}
+
+/// <summary>What a create hook may use: the clock and the ticket numbering.</summary>
+internal sealed record CreateContext(DateTimeOffset Now, Func<string> NextTicketNumber);
+
+/// <summary>A column Dataverse requires on create (system required), and the message it answers when it is missing.</summary>
+internal sealed record CreateRequirement(string Attribute, string Message);

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using TriggerPlugins.DataverseEmulator.Tests.Support;
+
+namespace TriggerPlugins.DataverseEmulator.Tests.Faults;
+
+/// <summary>Each injected fault, as a client sees it and as the request log records it.</summary>
+public sealed class FaultInjectionTests
+{
+    [Fact]
+    public async Task Too_many_requests_rate_answers_429_with_retry_after()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+        emulator.Faults.TooManyRequestsRate = 1;
+        emulator.Faults.RetryAfter = TimeSpan.FromSeconds(7);
+
+        using var response = await client.GetAsync("WhoAmI");
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("0x80072321", (await EmulatorClient.ErrorOf(response)).Code);
+    }
+
+    [Fact]
+    public async Task Server_error_rate_answers_503()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions { Faults = new EmulatorFaults { ServerErrorRate = 1 } });
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("0x80040216", (await EmulatorClient.ErrorOf(response)).Code);
+    }
+
+    [Fact]
+    public async Task Dropped_connection_gives_no_response_and_is_logged_with_status_0()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+        emulator.Faults.DropConnectionRate = 1;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("contacts"));
+
+        var dropped = emulator.Requests.Snapshot().Single(r => r.Path == "/api/data/v9.2/contacts");
+        Assert.Equal(0, dropped.Status);
+    }
+
+    [Fact]
+    public async Task Service_protection_budget_is_per_caller_and_answers_429_when_spent()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions
+        {
+            Faults = new EmulatorFaults { ServiceProtectionLimit = 3, ServiceProtectionWindow = TimeSpan.FromMinutes(5) },
+        });
+        using var app = await EmulatorClient.ForApplicationAsync(emulator);
+        using var user = await EmulatorClient.ForUserAsync(emulator);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await app.GetAsync("WhoAmI");
+            statuses.Add(response.StatusCode);
+            if (i == 3)
+            {
+                Assert.Equal((429, "0x80072322", "Number of requests exceeded the limit of 3 over time window of 300 seconds."), await EmulatorClient.ErrorOf(response));
+                Assert.InRange(response.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(300));
+            }
+        }
+
+        using var otherCaller = await user.GetAsync("WhoAmI");
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, otherCaller.StatusCode);
+    }
+
+    [Fact]
+    public async Task Latency_delays_each_web_api_answer_at_least_that_long()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+        emulator.Faults.Latency = TimeSpan.FromMilliseconds(300);
+
+        var elapsed = Stopwatch.StartNew();
+        using var response = await client.GetAsync("WhoAmI");
+        elapsed.Stop();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(elapsed.Elapsed >= TimeSpan.FromMilliseconds(300), $"answered after {elapsed.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Faults_leave_the_token_endpoint_alone()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions
+        {
+            Faults = new EmulatorFaults { DropConnectionRate = 0.5, ServerErrorRate = 0.5 },
+        });
+
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+
+        Assert.NotNull(client.Token);
+    }
+
+    [Fact]
+    public async Task Same_random_seed_gives_the_same_faults()
+    {
+        async Task<int[]> RunAsync()
+        {
+            await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions
+            {
+                RandomSeed = 42,
+                Faults = new EmulatorFaults { TooManyRequestsRate = 0.3, ServerErrorRate = 0.3 },
+            });
+            using var client = await EmulatorClient.ForApplicationAsync(emulator);
+            var statuses = new int[20];
+            for (var i = 0; i < statuses.Length; i++)
+            {
+                using var response = await client.GetAsync("WhoAmI");
+                statuses[i] = (int)response.StatusCode;
+            }
+
+            return statuses;
+        }
+
+        var first = await RunAsync();
+        var second = await RunAsync();
+
+        Assert.Equal(first, second);
+        Assert.Contains(200, first);
+        Assert.Contains(first, s => s is 429 or 503);
+    }
+
+    [Fact]
+    public void Fault_settings_are_validated()
+    {
+        var faults = new EmulatorFaults();
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => faults.TooManyRequestsRate = 1.5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => faults.ServiceProtectionLimit = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => faults.Latency = TimeSpan.FromSeconds(-1));
+    }
+}
