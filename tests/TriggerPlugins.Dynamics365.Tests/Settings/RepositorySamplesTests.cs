@@ -1,42 +1,29 @@
-using System.Text.Json.Nodes;
-using TriggerPlugins.Dynamics365.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using TriggerPlugins.Host.Configuration;
+using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Dynamics365.Tests.Settings;
 
-/// <summary>The repository's sample accounts and configurations (samples/config) are valid for this plugin.</summary>
+/// <summary>The repository's sample config folder (samples/config), loaded by the host, is valid for this plugin.</summary>
 public sealed class RepositorySamplesTests
 {
-    private static readonly string ConfigFolder = Path.Combine(RepositoryRoot(), "samples", "config");
-
-    public static TheoryData<string> Accounts => [.. Files("accounts")];
-
-    public static TheoryData<string> Configurations => [.. Files("configurations")];
-
-    [Theory]
-    [MemberData(nameof(Accounts))]
-    public async Task Each_sample_account_is_valid(string file)
+    [Fact]
+    public async Task The_sample_config_folder_loads_without_any_problem()
     {
-        await using var action = TestSettings.CreateAction();
-        var report = action.Validate(TestSettings.Settings(account: Read(file)));
-        Assert.True(report.IsValid, string.Join("\n", report.Problems));
+        await using var catalog = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance);
+        // The demo accounts read the emulator's address and certificate from the environment.
+        var environment = new Dictionary<string, string>
+        {
+            ["TRIGGERS_EMULATOR_URL"] = "https://127.0.0.1:5443/",
+            ["TRIGGERS_EMULATOR_THUMBPRINT"] = new string('A', 64),
+        };
+
+        var configuration = ConfigurationLoader.Load(Path.Combine(RepositoryRoot(), "samples", "config"), catalog, name => environment.GetValueOrDefault(name));
+
+        Assert.Empty(configuration.Problems);
+        Assert.Contains(configuration.Accounts.Values, a => a.Plugin == "dynamics365");
+        Assert.Contains(configuration.Configurations.Values, c => c.Plugin == "dynamics365");
     }
-
-    [Theory]
-    [MemberData(nameof(Configurations))]
-    public async Task Each_sample_configuration_is_valid_and_strict_clean(string file)
-    {
-        await using var action = TestSettings.CreateAction();
-        var report = action.Validate(TestSettings.Settings(configuration: Read(file), baseDirectory: ConfigFolder));
-        Assert.Empty(report.Problems);
-    }
-
-    private static JsonObject Read(string relative) => JsonNode.Parse(File.ReadAllText(Path.Combine(ConfigFolder, relative)))!.AsObject();
-
-    private static IEnumerable<string> Files(string folder)
-        => Directory.GetFiles(Path.Combine(ConfigFolder, folder), "*.json")
-            .Where(f => JsonNode.Parse(File.ReadAllText(f))?["plugin"]?.GetValue<string>() == "dynamics365")
-            .Select(f => Path.Combine(folder, Path.GetFileName(f)))
-            .Order(StringComparer.Ordinal);
 
     private static string RepositoryRoot()
     {
