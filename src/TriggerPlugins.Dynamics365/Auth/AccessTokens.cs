@@ -8,11 +8,13 @@ namespace TriggerPlugins.Dynamics365.Auth;
 /// <summary>
 /// Access tokens for one account's Dataverse environment, from one MSAL client application: a
 /// confidential client (client credentials, or username/password signed with the client secret), or a
-/// public client for username/password without a secret. Tokens are kept until five minutes before they
+/// public client for username/password without a secret. Tokens are kept until shortly before they
 /// expire, and one acquisition at a time runs, so a burst of calls makes one token request.
 /// </summary>
 internal sealed class AccessTokens : IDisposable
 {
+    // Renew 5 minutes before expiry, or a quarter of the lifetime for short-lived tokens, so a token is never
+    // sent in its last moments yet short lifetimes do not mean a token request per call.
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
     private readonly AccountSettings _account;
@@ -69,7 +71,9 @@ internal sealed class AccessTokens : IDisposable
             }
 
             var result = await _acquire(forceRefresh, cancellationToken);
-            _current = new CachedToken(result.AccessToken, result.ExpiresOn);
+            var now = _time.GetUtcNow();
+            var margin = TimeSpan.FromTicks(Math.Min(RefreshMargin.Ticks, Math.Max(0, (result.ExpiresOn - now).Ticks / 4)));
+            _current = new CachedToken(result.AccessToken, result.ExpiresOn, result.ExpiresOn - margin);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 _logger.LogDebug("Acquired a Dataverse token for app {ClientId} ({Mode}), valid until {ExpiresOn}", _account.ClientId, _account.Mode, result.ExpiresOn);
@@ -110,11 +114,11 @@ internal sealed class AccessTokens : IDisposable
 #pragma warning restore CS0618
     }
 
-    private bool IsFresh(CachedToken? token) => token is not null && token.ExpiresOn - RefreshMargin > _time.GetUtcNow();
+    private bool IsFresh(CachedToken? token) => token is not null && token.RenewAt > _time.GetUtcNow();
 
     public void Dispose() => _gate.Dispose();
 
-    private sealed record CachedToken(string Value, DateTimeOffset ExpiresOn)
+    private sealed record CachedToken(string Value, DateTimeOffset ExpiresOn, DateTimeOffset RenewAt)
     {
         public override string ToString() => $"token until {ExpiresOn:O}";
     }

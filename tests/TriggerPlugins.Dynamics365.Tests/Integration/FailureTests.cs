@@ -87,6 +87,17 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task Short_lived_tokens_are_still_reused()
+    {
+        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromMinutes(2) });
+
+        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Abandoned, "delivery-1"));
+        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Abandoned with { Id = "call-2" }, "delivery-2"));
+
+        Assert.Equal(1, harness.Requests().Count(r => r.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_down_token_endpoint_is_transient()
     {
         await using var harness = await EmulatorHarness.StartAsync();
