@@ -1,0 +1,40 @@
+namespace TriggerPlugins.Benchmarks.Load;
+
+/// <summary>The workload of one load run.</summary>
+internal sealed record LoadOptions
+{
+    /// <summary>Call events to send (each matches one trigger: one ticket).</summary>
+    public int Tickets { get; init; } = 3000;
+
+    /// <summary>Distinct caller numbers: the rest of the calls are repeat callers, as in a real contact center.</summary>
+    public int DistinctCallers { get; init; } = 150;
+
+    /// <summary>Distinct agents handling the calls (all seeded in the emulator's demo tenant).</summary>
+    public int Agents { get; init; } = 30;
+
+    /// <summary>Latency the emulator adds to every Web API request, standing in for the network and Dataverse.</summary>
+    public TimeSpan Latency { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Call events in flight at once (the host's per-account limits apply below this).</summary>
+    public int Concurrency { get; init; } = 64;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--tickets" => options with { Tickets = value },
+                "--callers" => options with { DistinctCallers = value },
+                "--agents" => options with { Agents = value },
+                "--latency-ms" => options with { Latency = TimeSpan.FromMilliseconds(value) },
+                "--concurrency" => options with { Concurrency = value },
+                _ => throw new ArgumentException($"unknown option {args[i]}; known: --tickets --callers --agents --latency-ms --concurrency"),
+            };
+        }
+
+        return options;
+    }
+}
