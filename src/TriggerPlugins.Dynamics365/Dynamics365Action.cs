@@ -1,19 +1,181 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Dataverse;
+using TriggerPlugins.Dynamics365.Http;
+using TriggerPlugins.Dynamics365.Phones;
+using TriggerPlugins.Dynamics365.Settings;
+using TriggerPlugins.Dynamics365.Templates;
+using TriggerPlugins.Dynamics365.Tickets;
 
 namespace TriggerPlugins.Dynamics365;
 
-/// <summary>The "dynamics 365 integration" action. (Skeleton: filled in by the plugin work.)</summary>
-public sealed class Dynamics365Action : IIntegrationAction
+/// <summary>
+/// The "dynamics 365 integration" action: for a call, opens a Dynamics 365 ticket (Dataverse
+/// <c>incident</c>) linked to the caller's contact and owned by the agent's Dynamics 365 user.
+/// </summary>
+/// <remarks>
+/// One instance serves every call, concurrently. Settings are validated and parsed once per content;
+/// each account keeps its token, connections and lookup caches. Expected failures are returned as
+/// outcomes, never thrown.
+/// </remarks>
+public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, IConnectionCheck, IAsyncDisposable
 {
+    private readonly PluginContext _context;
+    private readonly ILogger _logger;
+    private readonly HttpHandlers _handlers = new();
+    private readonly SettingsCache _settings;
+    private readonly ConcurrentDictionary<string, Lazy<AccountRuntime>> _runtimes = new(StringComparer.Ordinal);
+    private int _disposed;
+
+    /// <summary>Creates the action; the host calls this once, with the plugin's folder and logging.</summary>
+    /// <param name="context">The plugin folder (default templates), the logger factory and the clock.</param>
     public Dynamics365Action(PluginContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        _context = context;
+        _logger = context.LoggerFactory.CreateLogger<Dynamics365Action>();
+        _settings = new SettingsCache(context.PluginDirectory);
     }
 
+    /// <inheritdoc/>
     public string Id => "dynamics365";
 
-    public ValidationReport Validate(ActionSettings settings) => ValidationReport.Valid;
+    /// <inheritdoc/>
+    public ValidationReport Validate(ActionSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return _settings.Get(settings, refresh: true).Report;
+    }
 
-    public Task<ActionOutcome> ExecuteAsync(ActionRequest request, CancellationToken cancellationToken)
-        => Task.FromResult<ActionOutcome>(ActionOutcome.Permanent("not implemented yet"));
+    /// <inheritdoc/>
+    public async Task<ActionOutcome> ExecuteAsync(ActionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var prepared = _settings.Get(request.Settings, refresh: false);
+        if (prepared.Configuration is null)
+        {
+            return ActionOutcome.Permanent($"The settings ({request.Settings}) are not valid: {prepared.Errors}", "settings.invalid");
+        }
+
+        try
+        {
+            return await Runtime(prepared).Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
+        }
+        catch (ActionFailure failure)
+        {
+            Log(failure.Outcome, request);
+            return failure.Outcome;
+        }
+        catch (TemplateRenderException ex)
+        {
+            var outcome = ActionOutcome.Permanent($"A template failed on call {request.Call.Id}: {ex.Message}", "template.render-failed");
+            Log(outcome, request);
+            return outcome;
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ActionPreview> PreviewAsync(ActionRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var prepared = _settings.Get(request.Settings, refresh: false);
+        if (prepared.Configuration is not { } configuration)
+        {
+            throw new InvalidOperationException($"The settings ({request.Settings}) are not valid: {prepared.Errors}");
+        }
+
+        var call = request.Call;
+        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);
+        var newContact = IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry);
+        // The looked-up ids are unknown without the network: placeholders say how each would be found.
+        var customer = new CustomerReference(
+            $"/contacts(<contactid of {Uri.UnescapeDataString(ContactDirectory.FindQuery(phone))}; when none matches, customerid_contact creates {newContact.ToJsonString(DataverseClient.BodyOptions)}>)",
+            null);
+        var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
+            ? null
+            : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}'; absent when none matches>)";
+        var body = IncidentBody.Build(IncidentIds.FromDelivery(request.DeliveryId), ticket, customer, owner);
+
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["title"] = ticket.Title,
+            ["description"] = ticket.Description,
+        };
+        foreach (var (name, value) in ticket.Fields)
+        {
+            fields[name] = value is JsonValue text && text.TryGetValue<string>(out var s) ? s : value?.ToJsonString() ?? "null";
+        }
+
+        var json = body.ToJsonString(new System.Text.Json.JsonSerializerOptions(DataverseClient.BodyOptions) { WriteIndented = true });
+        return Task.FromResult(new ActionPreview(fields, json));
+    }
+
+    /// <inheritdoc/>
+    public async Task<ConnectionCheckResult> CheckConnectionAsync(ActionSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var prepared = PreparedSettings.Prepare(settings, _context.PluginDirectory, accountOnly: true);
+        if (!prepared.Report.IsValid)
+        {
+            return new ConnectionCheckResult(false, $"The account is not valid: {prepared.Errors}");
+        }
+
+        var client = Runtime(prepared).Client;
+        try
+        {
+            var whoAmI = await client.SendForSuccessAsync(new DataverseRequest(HttpMethod.Get, "WhoAmI", "call WhoAmI"), cancellationToken);
+            var userId = whoAmI?["UserId"]?.ToString();
+            var organizationId = whoAmI?["OrganizationId"]?.ToString();
+            return userId is null
+                ? new ConnectionCheckResult(false, $"{client.WebUrl} answered WhoAmI without a UserId: it does not look like a Dataverse environment.")
+                : new ConnectionCheckResult(true, $"Connected to {client.WebUrl} as user {userId} (organization {organizationId}).");
+        }
+        catch (ActionFailure failure)
+        {
+            return new ConnectionCheckResult(false, failure.Message);
+        }
+    }
+
+    /// <summary>Releases the connection pools and the accounts' clients.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            foreach (var runtime in _runtimes.Values.Where(r => r.IsValueCreated))
+            {
+                runtime.Value.Dispose();
+            }
+
+            _runtimes.Clear();
+            _handlers.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private AccountRuntime Runtime(PreparedSettings prepared)
+        => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
+            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory))).Value;
+
+    private void Log(ActionOutcome outcome, ActionRequest request)
+    {
+        if (!_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        switch (outcome)
+        {
+            case ActionFailedPermanent permanent:
+                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}", request.Call.Id, request.DeliveryId, permanent.Code, permanent.Reason);
+                break;
+            case ActionFailedTransient transient:
+                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure (retry after {RetryAfter}): {Reason}", request.Call.Id, request.DeliveryId, transient.RetryAfter, transient.Reason);
+                break;
+        }
+    }
 }

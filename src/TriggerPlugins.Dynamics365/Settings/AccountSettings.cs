@@ -1,0 +1,63 @@
+namespace TriggerPlugins.Dynamics365.Settings;
+
+/// <summary>How the plugin signs in to Azure AD.</summary>
+internal enum AuthMode
+{
+    /// <summary>App registration + client secret (an application user in Dataverse). Recommended.</summary>
+    ClientCredentials,
+
+    /// <summary>A licensed integration user's username and password (ROPC), as the original integration did.</summary>
+    UsernamePassword,
+}
+
+/// <summary>
+/// An account as the admin wrote it (before validation). Holds secrets: <see cref="ToString"/> never shows them.
+/// </summary>
+internal sealed record AccountSettings
+{
+    public const string DefaultAuthorityHost = "https://login.microsoftonline.com/";
+    public const int DefaultRequestTimeoutSeconds = 30;
+
+    public static readonly IReadOnlyList<string> FieldNames =
+    [
+        "plugin", "authMode", "username", "password", "clientId", "tenantId", "clientSecret", "weburl",
+        "authorityHost", "trustedCertificateThumbprint", "requestTimeoutSeconds",
+    ];
+
+    public string? AuthModeText { get; init; }
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public string? ClientId { get; init; }
+    public string? TenantId { get; init; }
+    public string? ClientSecret { get; init; }
+    public string? WebUrl { get; init; }
+    public string? AuthorityHost { get; init; }
+    public string? TrustedCertificateThumbprint { get; init; }
+    public int? RequestTimeoutSeconds { get; init; }
+
+    /// <summary>The auth mode; absent means client credentials. Null when the text is not a known mode.</summary>
+    public AuthMode? Mode => AuthModeText switch
+    {
+        null or "" => AuthMode.ClientCredentials,
+        _ when AuthModeText.Equals("clientCredentials", StringComparison.OrdinalIgnoreCase) => AuthMode.ClientCredentials,
+        _ when AuthModeText.Equals("usernamePassword", StringComparison.OrdinalIgnoreCase) => AuthMode.UsernamePassword,
+        _ => null,
+    };
+
+    /// <summary>The environment root as an absolute URI, when it parses.</summary>
+    public Uri? WebUri => Uri.TryCreate(WebUrl?.Trim(), UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary>The Azure AD host as an absolute URI, when it parses (the public cloud when absent).</summary>
+    public Uri? AuthorityUri => Uri.TryCreate(string.IsNullOrWhiteSpace(AuthorityHost) ? DefaultAuthorityHost : AuthorityHost.Trim(), UriKind.Absolute, out var uri) ? uri : null;
+
+    /// <summary>The pinned certificate's SHA-256, upper-case hex without separators, or null.</summary>
+    public string? NormalizedThumbprint => string.IsNullOrWhiteSpace(TrustedCertificateThumbprint)
+        ? null
+        : new string([.. TrustedCertificateThumbprint.Where(char.IsAsciiHexDigit)]).ToUpperInvariant();
+
+    /// <summary>Names only: the account holds secrets.</summary>
+    public override string ToString()
+        => $"AccountSettings {{ AuthMode = {AuthModeText ?? "clientCredentials"}, ClientId = {ClientId}, TenantId = {TenantId}, WebUrl = {WebUrl}, Username = {(Username is null ? "(none)" : "(set)")}, Password = {Redacted(Password)}, ClientSecret = {Redacted(ClientSecret)} }}";
+
+    private static string Redacted(string? secret) => string.IsNullOrEmpty(secret) ? "(none)" : "***";
+}

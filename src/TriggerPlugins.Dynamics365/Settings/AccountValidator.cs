@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using FluentValidation;
+
+namespace TriggerPlugins.Dynamics365.Settings;
+
+/// <summary>
+/// Checks an account before any network call. Every message names what is expected and never
+/// repeats a secret's value.
+/// </summary>
+internal sealed partial class AccountValidator : AbstractValidator<AccountSettings>
+{
+    public AccountValidator()
+    {
+        RuleFor(a => a.AuthModeText)
+            .Must((a, _) => a.Mode is not null)
+            .WithMessage("must be 'clientCredentials' (recommended) or 'usernamePassword'")
+            .OverridePropertyName("authMode");
+
+        RuleFor(a => a.WebUrl)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("is required: the Dynamics 365 environment URL, e.g. https://contoso.crm4.dynamics.com/")
+            .Must((a, _) => a.WebUri is not null).WithMessage(a => $"'{a.WebUrl}' is not an absolute URL; expected e.g. https://contoso.crm4.dynamics.com/")
+            .Must((a, _) => a.WebUri!.Scheme == Uri.UriSchemeHttps).WithMessage("must use https, e.g. https://contoso.crm4.dynamics.com/")
+            .Must((a, _) => HostRules.IsDynamicsHost(a.WebUri!.IdnHost) || HostRules.IsLoopback(a.WebUri!.IdnHost))
+            .WithMessage(a => $"host '{a.WebUri!.Host}' is not a Dynamics 365 host (*.dynamics.com, e.g. https://contoso.crm4.dynamics.com/) nor a loopback address (the emulator)")
+            .Must((a, _) => HostRules.IsRoot(a.WebUri!)).WithMessage("must be the environment root, without a path, query or fragment, e.g. https://contoso.crm4.dynamics.com/")
+            .OverridePropertyName("weburl");
+
+        RuleFor(a => a.ClientId)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("is required: the Application (client) ID of the app registration, a GUID")
+            .Must(id => Guid.TryParse(id, out _)).WithMessage("must be the Application (client) ID of the app registration, a GUID like 2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20")
+            .OverridePropertyName("clientId");
+
+        RuleFor(a => a.TenantId)
+            .Cascade(CascadeMode.Stop)
+            .NotEmpty().WithMessage("is required: the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com")
+            .Must(id => Guid.TryParse(id, out _) || TenantDomain().IsMatch(id!))
+            .WithMessage("must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com")
+            .OverridePropertyName("tenantId");
+
+        // Username/password may go without a secret: the app registration is then a public client.
+        RuleFor(a => a.ClientSecret)
+            .NotEmpty()
+            .When(a => a.Mode != AuthMode.UsernamePassword)
+            .WithMessage("is required for authMode 'clientCredentials': the secret's Value from the app registration's Certificates & secrets")
+            .OverridePropertyName("clientSecret");
+
+        When(a => a.Mode == AuthMode.UsernamePassword, () =>
+        {
+            RuleFor(a => a.Username)
+                .Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("is required for authMode 'usernamePassword': the integration user's sign-in name, e.g. motion@contoso.onmicrosoft.com")
+                .Must(u => UserPrincipalName().IsMatch(u!)).WithMessage("must be the integration user's sign-in name (user@domain), e.g. motion@contoso.onmicrosoft.com")
+                .OverridePropertyName("username");
+            RuleFor(a => a.Password)
+                .NotEmpty().WithMessage("is required for authMode 'usernamePassword': the integration user's password")
+                .OverridePropertyName("password");
+        });
+
+        When(a => a.Mode == AuthMode.ClientCredentials, () =>
+        {
+            RuleFor(a => a.Password)
+                .Empty().WithMessage("is ignored with authMode 'clientCredentials'; remove it so no unused password is stored")
+                .WithSeverity(Severity.Warning)
+                .OverridePropertyName("password");
+        });
+
+        When(a => !string.IsNullOrWhiteSpace(a.AuthorityHost), () =>
+        {
+            RuleFor(a => a.AuthorityHost)
+                .Cascade(CascadeMode.Stop)
+                .Must((a, _) => a.AuthorityUri is not null).WithMessage("must be an absolute URL such as https://login.microsoftonline.com/")
+                .Must((a, _) => a.AuthorityUri!.Scheme == Uri.UriSchemeHttps).WithMessage("must use https, e.g. https://login.microsoftonline.com/")
+                .Must((a, _) => HostRules.IsAzureAdHost(a.AuthorityUri!.IdnHost) || HostRules.IsLoopback(a.AuthorityUri!.IdnHost))
+                .WithMessage(a => $"host '{a.AuthorityUri!.Host}' is not an Azure AD host (login.microsoftonline.com or a national cloud's) nor a loopback address (the emulator)")
+                .Must((a, _) => HostRules.IsRoot(a.AuthorityUri!)).WithMessage("must be the Azure AD host only, without a path (the tenant comes from tenantId), e.g. https://login.microsoftonline.com/")
+                .OverridePropertyName("authorityHost");
+        });
+
+        When(a => !string.IsNullOrWhiteSpace(a.TrustedCertificateThumbprint), () =>
+        {
+            RuleFor(a => a.TrustedCertificateThumbprint)
+                .Cascade(CascadeMode.Stop)
+                .Must((a, _) => a.NormalizedThumbprint!.Length == 64 && a.TrustedCertificateThumbprint!.All(c => char.IsAsciiHexDigit(c) || c is ':' or ' ' or '-'))
+                .WithMessage("must be the SHA-256 of the emulator's certificate: 64 hexadecimal digits")
+                .Must((a, _) => a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
+                .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (a real environment's certificate is checked by the system)")
+                .Must((a, _) => string.IsNullOrWhiteSpace(a.AuthorityHost) || a.AuthorityUri is null || HostRules.IsLoopback(a.AuthorityUri.IdnHost))
+                .WithMessage(a => $"is honoured only for the emulator on a loopback host, and authorityHost '{a.AuthorityUri!.Host}' is not loopback: remove it")
+                .OverridePropertyName("trustedCertificateThumbprint");
+        });
+
+        RuleFor(a => a.RequestTimeoutSeconds)
+            .InclusiveBetween(1, 300).When(a => a.RequestTimeoutSeconds is not null)
+            .WithMessage("must be between 1 and 300 seconds (default 30)")
+            .OverridePropertyName("requestTimeoutSeconds");
+    }
+
+    [GeneratedRegex(@"^(?=.{4,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")]
+    private static partial Regex TenantDomain();
+
+    [GeneratedRegex(@"^[^@\s]+@([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{2,63}$")]
+    private static partial Regex UserPrincipalName();
+}

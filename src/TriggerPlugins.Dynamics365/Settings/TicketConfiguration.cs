@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using TriggerPlugins.Dynamics365.Templates;
+
+namespace TriggerPlugins.Dynamics365.Settings;
+
+/// <summary>A validated configuration: its templates parsed once, ready to render for every call.</summary>
+internal sealed record TicketConfiguration(
+    TicketTemplate Title,
+    TicketTemplate Description,
+    TemplateOptions Options,
+    IReadOnlyList<FieldMapping> Fields)
+{
+    public static readonly IReadOnlyList<string> FieldNames =
+        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields"];
+
+    /// <summary>Every template of the configuration, for strict checks.</summary>
+    public IEnumerable<TicketTemplate> Templates
+        => new[] { Title, Description }.Concat(Fields.Select(f => f.Template).OfType<TicketTemplate>());
+}
+
+/// <summary>How a mapped attribute's rendered text is sent.</summary>
+internal enum FieldType
+{
+    String,
+    Integer,
+    Decimal,
+    Boolean,
+}
+
+/// <summary>
+/// An extra incident attribute: a template (rendered per call, then converted to <see cref="Type"/>)
+/// or a JSON constant sent as written.
+/// </summary>
+internal sealed record FieldMapping(string Name, TicketTemplate? Template, JsonNode? Constant, FieldType Type, int? MaxLength);

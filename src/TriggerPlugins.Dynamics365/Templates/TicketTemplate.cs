@@ -1,0 +1,150 @@
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Syntax;
+using TriggerPlugins.Abstractions;
+
+namespace TriggerPlugins.Dynamics365.Templates;
+
+/// <summary>
+/// One parsed Scriban template (a title, a description or a mapped field). Parsed once, when the
+/// configuration is validated; rendered per call, concurrently, each render in its own sandboxed context.
+/// </summary>
+internal sealed class TicketTemplate
+{
+    private readonly Template _template;
+
+    private TicketTemplate(Template template, string field, string source)
+    {
+        _template = template;
+        Field = field;
+        Source = source;
+    }
+
+    /// <summary>The configuration field the template comes from (<c>title</c>, <c>fields.new_callid</c>).</summary>
+    public string Field { get; }
+
+    /// <summary>Where the text is: a template file, or the configuration that holds it inline.</summary>
+    public string Source { get; }
+
+    /// <summary>Parses <paramref name="text"/>; syntax errors (with line and column) go to <paramref name="problems"/>.</summary>
+    public static TicketTemplate? Parse(string text, string field, string source, List<ValidationProblem> problems)
+    {
+        var template = Template.Parse(text, source);
+        if (template.HasErrors)
+        {
+            foreach (var message in template.Messages.Where(m => m.Type == ParserMessageType.Error))
+            {
+                problems.Add(Problem(ValidationSeverity.Error, source, field, $"syntax error: {message.Message}", message.Span));
+            }
+
+            return null;
+        }
+
+        var includes = template.Page is null ? [] : IncludeFinder.Find(template.Page);
+        if (includes.Count > 0)
+        {
+            foreach (var span in includes)
+            {
+                problems.Add(Problem(ValidationSeverity.Error, source, field, "templates cannot include other files: remove include", span));
+            }
+
+            return null;
+        }
+
+        return new TicketTemplate(template, field, source);
+    }
+
+    /// <summary>Renders the template for a call. A missing value renders as empty text.</summary>
+    /// <exception cref="TemplateRenderException">The template broke a sandbox limit or a helper failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string Render(CallEvent call, TemplateOptions options, CancellationToken cancellationToken)
+        => Render(call, options, strict: false, cancellationToken);
+
+    /// <summary>
+    /// Renders the template on a complete sample call with strict variables: an unknown variable or
+    /// member is a warning (production rendering still works: it renders as empty text); a template that
+    /// breaks a limit even on the sample call is an error.
+    /// </summary>
+    public ValidationProblem? CheckStrict(TemplateOptions options)
+    {
+        try
+        {
+            Render(SampleCall.Complete, options, strict: true, CancellationToken.None);
+            return null;
+        }
+        catch (TemplateRenderException ex) when (IsUnknownVariable(ex.InnerException))
+        {
+            return ex.ToProblem(ValidationSeverity.Warning, "unknown variable (renders as empty text): ");
+        }
+        catch (TemplateRenderException ex)
+        {
+            return ex.ToProblem(ValidationSeverity.Error, "fails on a sample call: ");
+        }
+    }
+
+    // Scriban reports an unknown global as "The variable or function `x` was not found" (it renders empty in
+    // production); a call with arguments to a missing function ("The function `x` was not found") fails
+    // every render, so it stays an error. Unknown members come from ModelObject.
+    private static bool IsUnknownVariable(Exception? exception)
+        => exception is UnknownVariableException
+            || (exception is ScriptRuntimeException runtime && runtime.OriginalMessage.StartsWith("The variable or function", StringComparison.Ordinal));
+
+    private string Render(CallEvent call, TemplateOptions options, bool strict, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TemplateSandbox.RenderTimeout);
+        var context = TemplateSandbox.CreateContext(CallModel.Create(call, options), options, strict, timeout.Token);
+        try
+        {
+            return _template.Render(context);
+        }
+        catch (ScriptAbortException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (ScriptAbortException ex)
+        {
+            throw new TemplateRenderException(this, ex.Span, $"rendering took longer than {TemplateSandbox.RenderTimeout.TotalSeconds:0} s and was stopped", ex);
+        }
+        catch (ScriptRuntimeException ex)
+        {
+            throw new TemplateRenderException(this, ex.Span, ex.OriginalMessage, ex);
+        }
+    }
+
+    internal static ValidationProblem Problem(ValidationSeverity severity, string source, string field, string message, SourceSpan span)
+        => new(severity, source, field, message, span.Start.Line + 1, span.Start.Column + 1);
+
+    /// <summary>Finds every use of <c>include</c> / <c>include_join</c>, so a template that reads files is refused at parse time.</summary>
+    private sealed class IncludeFinder : ScriptVisitor
+    {
+        private readonly List<SourceSpan> _found = [];
+
+        public static List<SourceSpan> Find(ScriptNode page)
+        {
+            var finder = new IncludeFinder();
+            finder.Visit(page);
+            return finder._found;
+        }
+
+        public override void Visit(ScriptVariableGlobal node)
+        {
+            if (node.Name is "include" or "include_join")
+            {
+                _found.Add(node.Span);
+            }
+
+            base.Visit(node);
+        }
+    }
+}
+
+/// <summary>A template failed while rendering: it says which template, where, and why.</summary>
+internal sealed class TemplateRenderException(TicketTemplate template, SourceSpan span, string reason, Exception inner)
+    : Exception($"{template.Source}({span.Start.Line + 1},{span.Start.Column + 1}): {template.Field}: {reason}", inner)
+{
+    public string Reason { get; } = reason;
+
+    public ValidationProblem ToProblem(ValidationSeverity severity, string prefix)
+        => TicketTemplate.Problem(severity, template.Source, template.Field, prefix + Reason, span);
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Dataverse;
+using TriggerPlugins.Dynamics365.Phones;
+using TriggerPlugins.Dynamics365.Settings;
+
+namespace TriggerPlugins.Dynamics365.Tickets;
+
+/// <summary>
+/// Opens the ticket for one call: owner by the agent's email, customer by the caller's number, then
+/// one <c>POST incidents</c>. In steady state (known caller, known agent) that POST is the only request.
+/// </summary>
+internal sealed class TicketWriter(DataverseClient client, ContactDirectory contacts, UserDirectory users, ILogger logger)
+{
+    private const string IncidentSelect = "incidentid,ticketnumber,_customerid_value,_ownerid_value";
+
+    /// <exception cref="ActionFailure">An expected failure, with its outcome.</exception>
+    public async Task<ActionSucceeded> WriteAsync(TicketConfiguration configuration, ActionRequest request, CancellationToken cancellationToken)
+    {
+        var call = request.Call;
+        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var notes = new List<string>(ticket.Notes);
+        var incidentId = IncidentIds.FromDelivery(request.DeliveryId);
+        var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
+
+        var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
+        var created = await contacts.WithContactAsync(phone, async match =>
+        {
+            if (match.Note is not null)
+            {
+                notes.Add(match.Note);
+            }
+
+            var customer = match.Id is { } id
+                ? CustomerReference.Existing(id)
+                : CustomerReference.Create(IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry));
+            var body = IncidentBody.Build(incidentId, ticket, customer, owner);
+            var result = await CreateIncidentAsync(incidentId, body, cancellationToken);
+            if (customer.NewContact is not null && result.CustomerId is not null)
+            {
+                notes.Add(phone.IsAnonymous
+                    ? $"The call has no caller number; a contact named '{ContactDirectory.UnknownCallerName}' was created for such calls."
+                    : "No contact had the caller's number; a new contact was created with the ticket.");
+            }
+
+            return (result, customer.NewContact is null ? null : result.CustomerId);
+        }, cancellationToken);
+
+        if (created.AlreadyExisted)
+        {
+            notes.Add("The ticket had already been created by an earlier attempt of this delivery; no second ticket was made.");
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Ticket {TicketNumber} ({IncidentId}) for call {CallId} (delivery {DeliveryId}, attempt {Attempt})",
+                created.TicketNumber, incidentId, call.Id, request.DeliveryId, request.Attempt);
+        }
+
+        return ActionOutcome.Success(incidentId.ToString("D"), created.TicketNumber, RecordUrl(client.WebUrl, incidentId), notes);
+    }
+
+    /// <summary>Where a person opens the incident: <c>{weburl}/main.aspx?etn=incident&amp;id=...&amp;pagetype=entityrecord</c>.</summary>
+    public static Uri RecordUrl(Uri webUrl, Guid incidentId)
+        => new(webUrl, $"main.aspx?etn=incident&id={incidentId:D}&pagetype=entityrecord");
+
+    /// <summary>The customer's number: the caller on inbound calls, the called number on outbound ones.</summary>
+    public static string? CustomerNumber(CallEvent call)
+        => call.Direction == CallDirection.Inbound ? call.CallerNumber : call.CalledNumber;
+
+    private async Task<string?> FindOwnerAsync(AgentInfo? agent, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(agent?.Email))
+        {
+            notes.Add(agent is null
+                ? "The call has no agent; the ticket is owned by the integration user."
+                : $"Agent '{agent.Name ?? agent.Id}' has no email in the contact center; the ticket is owned by the integration user.");
+            return null;
+        }
+
+        var userId = await users.FindAsync(agent.Email, cancellationToken);
+        if (userId is null)
+        {
+            notes.Add($"No Dynamics 365 user has the email of agent '{agent.Name ?? agent.Id}' as primary email (internalemailaddress); the ticket is owned by the integration user. Make the two emails equal to assign future tickets.");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                logger.LogDebug("No systemuser has internalemailaddress {Email}", agent.Email);
+            }
+
+            return null;
+        }
+
+        return $"/systemusers({userId:D})";
+    }
+
+    private async Task<CreatedIncident> CreateIncidentAsync(Guid incidentId, JsonObject body, CancellationToken cancellationToken)
+    {
+        var reply = await client.SendAsync(
+            new DataverseRequest(HttpMethod.Post, "incidents?$select=" + IncidentSelect, "create the ticket (incident)", body, ReturnRepresentation: true),
+            cancellationToken);
+        if (reply.IsSuccess)
+        {
+            return new CreatedIncident(
+                Text(reply.Body, "ticketnumber"),
+                UserDirectory.Id(reply.Body, "_customerid_value"),
+                AlreadyExisted: false);
+        }
+
+        // The id is the delivery's: "duplicate key" means an earlier attempt created it (its answer was lost).
+        if (reply.Status == HttpStatusCode.PreconditionFailed || reply.Error?.IsDuplicateKey == true)
+        {
+            var existing = await client.SendForSuccessAsync(
+                new DataverseRequest(HttpMethod.Get, $"incidents({incidentId:D})?$select=incidentid,ticketnumber", "read the ticket created by an earlier attempt"),
+                cancellationToken);
+            return new CreatedIncident(Text(existing, "ticketnumber"), null, AlreadyExisted: true);
+        }
+
+        throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl));
+    }
+
+    private static string? Text(JsonNode? record, string attribute)
+        => record?[attribute] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    private sealed record CreatedIncident(string? TicketNumber, Guid? CustomerId, bool AlreadyExisted);
+}
