@@ -14,7 +14,7 @@ internal sealed class TempFolder : IDisposable
     /// <summary>Copies the sample config folder here and returns its path, for tests that break or change it.</summary>
     public string CopyOfSampleConfig()
     {
-        var source = System.IO.Path.Combine(Shared.TriggersProcess.SamplesDirectory, "config");
+        var source = System.IO.Path.Combine(TriggerPlugins.Tests.Shared.TriggersProcess.SamplesDirectory, "config");
         var target = System.IO.Path.Combine(Path, "config");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {

@@ -144,7 +144,20 @@ public static class ConfigurationLoader
 
     private static void ValidateWithPlugins(LoadContext context, List<TriggerDefinition> triggers, SettingsFiles accounts, SettingsFiles configurations)
     {
-        var pairs = triggers.SelectMany(t => t.Actions).Distinct();
+        var used = triggers.SelectMany(t => t.Actions).Distinct().ToList();
+
+        // Files no trigger uses yet are checked too (with the first file of the same plugin as their partner):
+        // an admin validating a folder expects every file in it checked, not only today's wiring.
+        string? First(SettingsFiles files, string plugin) =>
+            files.Loaded.Values.Where(f => f.Plugin == plugin).Select(f => f.Name).Order(StringComparer.Ordinal).FirstOrDefault();
+        var unusedConfigurations = configurations.Loaded.Values
+            .Where(c => !used.Any(a => a.Configuration == c.Name))
+            .Select(c => First(accounts, c.Plugin) is { } account ? new TriggerAction(c.Plugin, account, c.Name) : null);
+        var unusedAccounts = accounts.Loaded.Values
+            .Where(a => !used.Any(u => u.Account == a.Name))
+            .Select(a => First(configurations, a.Plugin) is { } configuration ? new TriggerAction(a.Plugin, a.Name, configuration) : null);
+        var pairs = used.Concat(unusedConfigurations.OfType<TriggerAction>()).Concat(unusedAccounts.OfType<TriggerAction>()).Distinct();
+        var reported = new HashSet<ValidationProblem>();
         foreach (var action in pairs)
         {
             if (!context.Registry.TryGetAction(action.Plugin, out var plugin))
@@ -155,7 +168,8 @@ public static class ConfigurationLoader
             var settings = accounts.Loaded[action.Account].With(configurations.Loaded[action.Configuration], context.Root);
             try
             {
-                foreach (var problem in plugin.Validate(settings).Problems)
+                // A file validated in several pairs reports its own problems once.
+                foreach (var problem in plugin.Validate(settings).Problems.Where(reported.Add))
                 {
                     context.Problems.Add(problem);
                 }

@@ -21,10 +21,9 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
-    public void A_valid_folder_loads_and_each_used_pair_is_validated_by_its_plugin()
+    public void A_valid_folder_loads_and_each_used_pair_is_validated_by_its_plugin_once()
     {
         using var folder = ConfigFolder.WithTriggers(("inbound", Trigger("""{ "field": "queue", "operator": "is", "value": "support" }""")), ("again", Trigger()));
-        folder.Configuration("unused", ConfigFolder.DefaultConfiguration);
         var plugin = new ScriptedAction();
 
         var configuration = Load(folder, plugin);
@@ -35,6 +34,43 @@ public sealed class ConfigurationLoaderTests
         Assert.Equal(("contoso", "accounts/contoso.json", "default", "configurations/default.json"), (validated.AccountName, validated.AccountSource, validated.ConfigurationName, validated.ConfigurationSource));
         Assert.Equal(Path.GetFullPath(folder.Path), validated.BaseDirectory);
         Assert.Equal("dynamics365", validated.Account.GetProperty("plugin").GetString());
+    }
+
+    [Fact]
+    public void Files_no_trigger_uses_are_validated_too_with_a_partner_of_the_same_plugin()
+    {
+        using var folder = ConfigFolder.WithTriggers(("inbound", Trigger()));
+        folder.Configuration("unused", ConfigFolder.DefaultConfiguration);
+        folder.Account("spare", ConfigFolder.DemoAccount);
+        var plugin = new ScriptedAction
+        {
+            Validation = s => s.ConfigurationName == "unused"
+                ? new ValidationReport([new ValidationProblem(ValidationSeverity.Error, s.ConfigurationSource!, "title", "unclosed {{", 1, 7)])
+                : ValidationReport.Valid,
+        };
+
+        var configuration = Load(folder, plugin);
+
+        Assert.Equal("configurations/unused.json(1,7): title: unclosed {{", Assert.Single(configuration.Problems).ToString());
+        Assert.Equal(
+            ["contoso/default", "contoso/unused", "spare/default"],
+            plugin.Validated.Select(v => $"{v.AccountName}/{v.ConfigurationName}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_problem_of_a_file_validated_in_several_pairs_is_reported_once()
+    {
+        using var folder = ConfigFolder.WithTriggers(("inbound", Trigger()));
+        folder.Account("spare", ConfigFolder.DemoAccount);
+        var plugin = new ScriptedAction
+        {
+            Validation = s => new ValidationReport([new ValidationProblem(ValidationSeverity.Error, s.ConfigurationSource!, "title", "unclosed {{", 1, 7)]),
+        };
+
+        var configuration = Load(folder, plugin);
+
+        Assert.Equal(2, plugin.Validated.Count);
+        Assert.Single(configuration.Problems);
     }
 
     [Fact]

@@ -10,10 +10,18 @@ public sealed class SampleConfigTests
 {
     private static readonly string Samples = Path.Combine(RepositoryRoot(), "samples");
 
+    // The sample accounts read the emulator's address and certificate thumbprint from these.
+    private static string? EmulatorEnvironment(string name) => name switch
+    {
+        "TRIGGERS_EMULATOR_URL" => "https://127.0.0.1:5443/",
+        "TRIGGERS_EMULATOR_THUMBPRINT" => new string('A', 64),
+        _ => null,
+    };
+
     [Fact]
     public void The_sample_config_loads_without_problems()
     {
-        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), _ => null);
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
 
         Assert.True(configuration.Problems.Count == 0, string.Join(Environment.NewLine, configuration.Problems));
         Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
@@ -22,7 +30,7 @@ public sealed class SampleConfigTests
     [Fact]
     public async Task The_sample_calls_match_the_documented_triggers()
     {
-        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), _ => null);
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
         var engine = new TriggerEngine(configuration.Triggers);
         var matches = new List<string>();
 
