@@ -33,7 +33,9 @@ internal static class LoadRunner
         {
             var loadClock = Stopwatch.StartNew();
             await using var plugins = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), loggerFactory);
+            var pluginLoad = loadClock.Elapsed;
             var configuration = ConfigurationLoader.Load(Path.Combine(AppContext.BaseDirectory, "samples", "config"), plugins);
+            var configurationLoad = loadClock.Elapsed - pluginLoad;
             if (configuration.HasErrors || plugins.Plugins.Count == 0)
             {
                 Console.Error.WriteLine(string.Join('\n', plugins.Failures.Select(f => f.ToString()).Concat(configuration.Problems.Select(p => p.ToString()))));
@@ -47,7 +49,7 @@ internal static class LoadRunner
 
             // Plugin load: from the folder to the first ticket, as the first call after a host start sees it.
             var first = await dispatcher.DispatchAsync(calls[0], CancellationToken.None);
-            var firstCall = loadClock.Elapsed;
+            var startup = new Startup(pluginLoad, configurationLoad, loadClock.Elapsed - pluginLoad - configurationLoad);
             if (first is not [{ Succeeded: true }])
             {
                 Console.Error.WriteLine($"the first call did not create a ticket: {(first.Count > 0 ? first[0].Delivery.LastError : "no trigger matched")}");
@@ -78,7 +80,7 @@ internal static class LoadRunner
             var tickets = calls.Count - 1 - failures;
             var requests = emulator.Requests.Snapshot().Where(r => r.Path.StartsWith("/api/data/", StringComparison.Ordinal)).ToList();
             Array.Sort(latencies);
-            Report(options, firstCall, tickets, failures, elapsed, latencies, requests, allocated);
+            Report(options, startup, tickets, failures, elapsed, latencies, requests, allocated);
             return failures == 0 ? 0 : 1;
         }
         finally
@@ -94,12 +96,12 @@ internal static class LoadRunner
         }
     }
 
-    private static void Report(LoadOptions options, TimeSpan firstCall, int tickets, int failures, TimeSpan elapsed, double[] latencies, List<RecordedRequest> requests, long allocated)
+    private static void Report(LoadOptions options, Startup startup, int tickets, int failures, TimeSpan elapsed, double[] latencies, List<RecordedRequest> requests, long allocated)
     {
         string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
         double Percentile(double p) => latencies[Math.Min(latencies.Length - 1, (int)Math.Ceiling(p * latencies.Length) - 1)];
         Console.WriteLine($"workload: {options.Tickets} calls, {options.DistinctCallers} distinct callers, {options.Agents} agents, {options.Latency.TotalMilliseconds} ms emulator latency, {options.Concurrency} calls in flight");
-        Console.WriteLine($"plugin load + first ticket (cold): {F(firstCall.TotalMilliseconds)} ms");
+        Console.WriteLine($"cold start: plugin load {F(startup.PluginLoad.TotalMilliseconds)} ms, config load + plugin validation {F(startup.ConfigurationLoad.TotalMilliseconds)} ms, first ticket (token, TLS, JIT) {F(startup.FirstTicket.TotalMilliseconds)} ms");
         Console.WriteLine($"tickets: {tickets} created, {failures} failed, in {F(elapsed.TotalSeconds)} s = {F(tickets / elapsed.TotalSeconds)} tickets/s");
         Console.WriteLine($"latency per call (ms): p50 {F(Percentile(0.50))}, p95 {F(Percentile(0.95))}, p99 {F(Percentile(0.99))}, max {F(latencies[^1])}");
         Console.WriteLine($"Web API requests: {requests.Count} = {(requests.Count / (double)Math.Max(1, tickets)).ToString("F3", CultureInfo.InvariantCulture)} per ticket; " +
@@ -108,4 +110,6 @@ internal static class LoadRunner
         Console.WriteLine($"allocated per ticket (whole process: host, plugin, HTTP client and the emulator itself): {allocated / Math.Max(1, tickets) / 1024} KB");
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024 * 1024)} MB");
     }
+
+    private sealed record Startup(TimeSpan PluginLoad, TimeSpan ConfigurationLoad, TimeSpan FirstTicket);
 }

@@ -45,6 +45,10 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     private readonly string _connectionString;
 
+    // SQLite takes one writer at a time; writers of this process queue here instead of meeting SQLITE_BUSY and
+    // sleeping in the driver's retry loop, which under a burst of calls costs whole seconds per delivery.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
     private SqliteDeliveryStore(string path)
     {
         Path = path;
@@ -132,7 +136,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var records = await QueryAsync(
+        var records = await WriteQueryAsync(
             $"""
             UPDATE deliveries SET status = $in_flight, attempts = attempts + 1, updated_at = $now
             WHERE id = $id AND status = $pending AND next_attempt_at <= $now
@@ -221,6 +225,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
+        _writeGate.Dispose();
     }
 
     private static string StatusText(DeliveryStatus status) => status switch
@@ -269,11 +274,32 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     private async Task<int> ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command.Parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command.Parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<DeliveryRecord>> WriteQueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await QueryAsync(sql, bind, cancellationToken);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private async Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
