@@ -24,6 +24,7 @@ internal static class LoadRunner
         ILoggerFactory loggerFactory = NullLoggerFactory.Instance;
         await using var emulator = await DataverseEmulator.DataverseEmulator.StartAsync(
             new EmulatorOptions { SeedFile = Path.Combine(AppContext.BaseDirectory, "samples", "emulator", "seed.json") }, loggerFactory);
+        await WarmUpEmulatorAsync(emulator);
         emulator.Faults.Latency = options.Latency;
         Environment.SetEnvironmentVariable("TRIGGERS_EMULATOR_URL", emulator.BaseUri.ToString());
         Environment.SetEnvironmentVariable("TRIGGERS_EMULATOR_THUMBPRINT", emulator.CertificateThumbprint);
@@ -94,6 +95,18 @@ internal static class LoadRunner
                 // A temp folder left behind is harmless.
             }
         }
+    }
+
+    /// <summary>
+    /// The emulator runs in this process: its own first requests (JIT, TLS) would otherwise be counted as the
+    /// plugin's cold start. A production Dataverse is warm; only the client side should be measured cold.
+    /// </summary>
+    private static async Task WarmUpEmulatorAsync(DataverseEmulator.DataverseEmulator emulator)
+    {
+        using var client = new HttpClient(emulator.CreateHttpMessageHandler()) { BaseAddress = emulator.BaseUri };
+        using var metadata = await client.GetAsync(new Uri($"{emulator.OrganizationTenantId}/v2.0/.well-known/openid-configuration", UriKind.Relative));
+        using var unauthorized = await client.GetAsync(new Uri("api/data/v9.2/WhoAmI", UriKind.Relative));
+        emulator.Requests.Clear();
     }
 
     private static void Report(LoadOptions options, Startup startup, int tickets, int failures, TimeSpan elapsed, double[] latencies, List<RecordedRequest> requests, long allocated)
