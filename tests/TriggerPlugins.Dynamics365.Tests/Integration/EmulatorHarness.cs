@@ -26,10 +26,12 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     public IIntegrationAction Action { get; }
 
-    public static async Task<EmulatorHarness> StartAsync(EmulatorOptions? options = null)
+    /// <param name="options">The emulator's options (faults, seed); the demo tenant by default.</param>
+    /// <param name="time">The plugin's clock (its caches expire by it); the system clock by default.</param>
+    public static async Task<EmulatorHarness> StartAsync(EmulatorOptions? options = null, TimeProvider? time = null)
     {
         var emulator = await DataverseEmulator.DataverseEmulator.StartAsync(options ?? new EmulatorOptions());
-        var catalog = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance);
+        var catalog = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance, time);
         Assert.True(catalog.TryGetAction("dynamics365", out var action), string.Join("; ", catalog.Failures));
         return new EmulatorHarness(emulator, catalog, action);
     }
