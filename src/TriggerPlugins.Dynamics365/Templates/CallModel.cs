@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 using Scriban;
 using Scriban.Parsing;
@@ -9,7 +10,8 @@ namespace TriggerPlugins.Dynamics365.Templates;
 
 /// <summary>
 /// Builds what a template sees: <c>call</c> (documented member by member in templates/README.md).
-/// Built per render, so nothing a template assigns leaks into another render.
+/// Built once per ticket and frozen: the title, description and field renders of the ticket share it, even
+/// concurrently; what a template assigns to it goes to a copy private to that render (see <see cref="ModelObject"/>).
 /// </summary>
 internal static class CallModel
 {
@@ -26,7 +28,7 @@ internal static class CallModel
     public static ScriptObject Create(CallEvent call, TemplateOptions options)
     {
         var inbound = call.Direction == CallDirection.Inbound;
-        var agent = new ModelObject("call.agent")
+        var agent = new ModelObject("call.agent", AgentMembers.Count)
         {
             ["id"] = call.Agent?.Id,
             ["name"] = call.Agent?.Name,
@@ -34,13 +36,13 @@ internal static class CallModel
             ["extension"] = call.Agent?.Extension,
         };
 
-        var variables = new ScriptObject();
-        foreach (var (name, value) in call.Variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+        var variables = new ModelObject("call.variables", call.Variables.Count, missingIsUnknown: false);
+        foreach (var name in SortedKeys(call.Variables))
         {
-            variables[name] = value;
+            variables[name] = call.Variables[name];
         }
 
-        var model = new ModelObject("call")
+        var model = new ModelObject("call", CallMembers.Count)
         {
             ["id"] = call.Id,
             ["kind"] = Kebab(call.Kind),
@@ -67,7 +69,10 @@ internal static class CallModel
             ["variables"] = variables,
         };
 
-        return new ScriptObject { ["call"] = model };
+        agent.IsReadOnly = true;
+        variables.IsReadOnly = true;
+        model.IsReadOnly = true;
+        return new ScriptObject(1) { ["call"] = model, IsReadOnly = true };
     }
 
     private static DateTimeOffset InZone(DateTimeOffset time, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(time, zone);
@@ -79,24 +84,108 @@ internal static class CallModel
         return until is { } time ? (int)Math.Max(0, Math.Round((time - call.StartTime).TotalSeconds)) : null;
     }
 
+    /// <summary>Variables in ordinal order, so <c>for</c> over them gives the same text whatever order the event had.</summary>
+    private static string[] SortedKeys(IReadOnlyDictionary<string, string> variables)
+    {
+        if (variables.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = new string[variables.Count];
+        var index = 0;
+        foreach (var (name, _) in variables)
+        {
+            keys[index++] = name;
+        }
+
+        Array.Sort(keys, StringComparer.Ordinal);
+        return keys;
+    }
+
     /// <summary>The JSON (kebab-case) name of a contract enum value, as call events spell it.</summary>
-    private static string Kebab<T>(T value) where T : struct, Enum => JsonSerializer.Serialize(value).Trim('"');
+    private static string Kebab<T>(T value) where T : struct, Enum => KebabNames<T>.Names[value];
+
+    /// <summary>Each value's JSON name, serialised once (the contract's attributes stay the only spelling).</summary>
+    private static class KebabNames<T> where T : struct, Enum
+    {
+        public static readonly FrozenDictionary<T, string> Names =
+            Enum.GetValues<T>().ToFrozenDictionary(value => value, value => JsonSerializer.Serialize(value).Trim('"'));
+    }
 }
 
 /// <summary>
-/// A model object: a missing member renders as empty text, except in strict validation, where it is
+/// An object of the model. A missing member renders as empty text, except in strict validation, where it is
 /// reported (a typo such as <c>call.agnet</c> would otherwise silently render nothing).
 /// </summary>
-internal sealed class ModelObject(string path) : ScriptObject
+/// <remarks>
+/// The model is shared, frozen, by every render of a ticket. A template may still assign a member
+/// (<c>call.id = "x"</c>): the first write makes a copy of the object that only the current render sees
+/// (kept by its <see cref="CallTemplateContext"/>), and reads of that render go to the copy from then on.
+/// </remarks>
+internal sealed class ModelObject : ScriptObject
 {
+    private readonly string _path;
+    private readonly bool _missingIsUnknown;
+    private readonly bool _isRenderCopy;
+
+    /// <param name="path">How templates name the object, for strict validation's messages.</param>
+    /// <param name="capacity">Number of members.</param>
+    /// <param name="missingIsUnknown">
+    /// Whether strict validation reports a member the object lacks; not for <c>call.variables</c>, whose
+    /// members vary from call to call.
+    /// </param>
+    public ModelObject(string path, int capacity, bool missingIsUnknown = true)
+        : this(path, capacity, missingIsUnknown, isRenderCopy: false)
+    {
+    }
+
+    // No auto-import: ScriptObject would otherwise reflect over this type's statics on every construction.
+    private ModelObject(string path, int capacity, bool missingIsUnknown, bool isRenderCopy)
+        : base(capacity, autoImportStaticsFromThisType: false)
+    {
+        _path = path;
+        _missingIsUnknown = missingIsUnknown;
+        _isRenderCopy = isRenderCopy;
+    }
+
     public override bool TryGetValue(TemplateContext? context, SourceSpan span, string member, out object? value)
     {
-        if (context is { StrictVariables: true } && !ContainsKey(member))
+        var callContext = context as CallTemplateContext;
+        if (!_isRenderCopy && callContext?.FindModelCopy(this) is { } copy)
         {
-            throw new UnknownVariableException(span, $"`{path}` has no member `{member}`");
+            return copy.TryGetValue(context, span, member, out value);
         }
 
-        return base.TryGetValue(context, span, member, out value);
+        if (_missingIsUnknown && context is { StrictVariables: true } && !ContainsKey(member))
+        {
+            throw new UnknownVariableException(span, $"`{_path}` has no member `{member}`");
+        }
+
+        var found = base.TryGetValue(context, span, member, out value);
+        if (value is ModelObject child && callContext?.FindModelCopy(child) is { } childCopy)
+        {
+            value = childCopy;
+        }
+
+        return found;
+    }
+
+    public override bool TrySetValue(TemplateContext? context, SourceSpan span, string member, object? value, bool readOnly)
+        => !_isRenderCopy && context is CallTemplateContext callContext
+            ? callContext.GetOrAddModelCopy(this).TrySetValue(context, span, member, value, readOnly)
+            : base.TrySetValue(context, span, member, value, readOnly);
+
+    /// <summary>A writable copy of this (shared) object for one render.</summary>
+    public ModelObject CopyForRender()
+    {
+        var copy = new ModelObject(_path, Count, _missingIsUnknown, isRenderCopy: true);
+        foreach (var (member, value) in this)
+        {
+            copy[member] = value;
+        }
+
+        return copy;
     }
 }
 

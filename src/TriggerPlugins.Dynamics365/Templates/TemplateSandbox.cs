@@ -36,7 +36,43 @@ internal static class TemplateSandbox
     /// <summary>Creates a fresh context for one render; only the frozen builtins and helpers are shared.</summary>
     public static CallTemplateContext CreateContext(ScriptObject model, TemplateOptions options, bool strict, CancellationToken cancellationToken)
     {
-        var context = new CallTemplateContext(Builtins, options)
+        var context = NewContext();
+        context.Prepare(model, options, strict, cancellationToken);
+        return context;
+    }
+
+    /// <summary>
+    /// Takes this thread's idle context (or a new one) and prepares it for one render. Renders are
+    /// synchronous, so a thread renders one template at a time and never shares its context.
+    /// Give it back with <see cref="Return"/> only after a render that completed.
+    /// </summary>
+    public static CallTemplateContext Rent(ScriptObject model, TemplateOptions options, CancellationToken cancellationToken)
+    {
+        var context = t_idle ?? NewContext();
+        t_idle = null;
+        context.Prepare(model, options, strict: false, cancellationToken);
+        return context;
+    }
+
+    /// <summary>
+    /// Keeps a context whose render completed for the thread's next render, once it is back to its
+    /// fresh state. A render that threw is never returned: an exception can leave Scriban's internal
+    /// scopes and counters mid-way, so that context is dropped.
+    /// </summary>
+    public static void Return(CallTemplateContext context)
+    {
+        if (context.Clean())
+        {
+            t_idle = context;
+        }
+    }
+
+    [ThreadStatic]
+    private static CallTemplateContext? t_idle;
+
+    private static CallTemplateContext NewContext()
+    {
+        var context = new CallTemplateContext(Builtins)
         {
             LoopLimit = LoopLimit,
             LoopLimitQueryable = LoopLimit,
@@ -47,18 +83,13 @@ internal static class TemplateSandbox
             ObjectRecursionLimit = 5,
             RegexTimeOut = RegexTimeout,
             TemplateLoader = RefusingTemplateLoader.Instance,
-            StrictVariables = strict,
             // A missing value (no agent, no answer time) renders as empty text rather than failing the ticket.
             EnableRelaxedTargetAccess = true,
             EnableRelaxedMemberAccess = true,
             EnableNullIndexer = true,
             NewLine = "\n",
-            CancellationToken = cancellationToken,
         };
         context.PushGlobal(Helpers);
-        context.PushGlobal(model);
-        // Assignments land here, not in the model.
-        context.PushGlobal(new ScriptObject());
         return context;
     }
 
@@ -107,10 +138,66 @@ internal static class TemplateSandbox
     }
 }
 
-/// <summary>A template context that carries the configuration's zone and country to the helper functions.</summary>
-internal sealed class CallTemplateContext(ScriptObject builtins, TemplateOptions options) : TemplateContext(builtins)
+/// <summary>
+/// A template context that carries the configuration's zone and country to the helper functions, and the
+/// copies of model objects the current render assigned to.
+/// </summary>
+internal sealed class CallTemplateContext(ScriptObject builtins) : TemplateContext(builtins)
 {
-    public TemplateOptions Options { get; } = options;
+    // Builtins and helpers: what a prepared context has below the render's own globals.
+    private const int BaseGlobalCount = 2;
+
+    private Dictionary<ModelObject, ModelObject>? _modelCopies;
+
+    public TemplateOptions Options { get; private set; } = TemplateOptions.Utc;
+
+    /// <summary>Sets the context up for one render of <paramref name="model"/>.</summary>
+    public void Prepare(ScriptObject model, TemplateOptions options, bool strict, CancellationToken cancellationToken)
+    {
+        Options = options;
+        StrictVariables = strict;
+        CancellationToken = cancellationToken;
+        PushGlobal(model);
+        // Assignments land here, not in the model.
+        PushGlobal(new ScriptObject(0, autoImportStaticsFromThisType: false));
+    }
+
+    /// <summary>
+    /// Brings the context back to its state before <see cref="Prepare"/>, after a render that completed;
+    /// <c>false</c> when it is not in the expected state (it must not be reused then).
+    /// </summary>
+    public bool Clean()
+    {
+        if (GlobalCount != BaseGlobalCount + 2 || OutputCount != 1 || CultureCount != 0 || SourceFileCount != 0
+            || Output is not StringBuilderOutput { Builder.Length: 0 })
+        {
+            return false;
+        }
+
+        PopGlobal();
+        PopGlobal();
+        _modelCopies?.Clear();
+        Options = TemplateOptions.Utc;
+        CancellationToken = CancellationToken.None;
+        return true;
+    }
+
+    /// <summary>The copy of a shared model object this render wrote to, if any.</summary>
+    public ModelObject? FindModelCopy(ModelObject shared)
+        => _modelCopies is not null && _modelCopies.TryGetValue(shared, out var copy) ? copy : null;
+
+    /// <summary>The copy of a shared model object this render writes to (made on its first write).</summary>
+    public ModelObject GetOrAddModelCopy(ModelObject shared)
+    {
+        _modelCopies ??= new Dictionary<ModelObject, ModelObject>(ReferenceEqualityComparer.Instance);
+        if (!_modelCopies.TryGetValue(shared, out var copy))
+        {
+            copy = shared.CopyForRender();
+            _modelCopies.Add(shared, copy);
+        }
+
+        return copy;
+    }
 
     /// <summary>
     /// Lets Scriban's own <c>date.*</c> functions take the model's times: they want a DateTime, the model

@@ -1,5 +1,6 @@
 using Scriban;
 using Scriban.Parsing;
+using Scriban.Runtime;
 using Scriban.Syntax;
 using TriggerPlugins.Abstractions;
 
@@ -58,7 +59,24 @@ internal sealed class TicketTemplate
     /// <exception cref="TemplateRenderException">The template broke a sandbox limit or a helper failed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public string Render(CallEvent call, TemplateOptions options, CancellationToken cancellationToken)
-        => Render(call, options, strict: false, cancellationToken);
+        => Render(CallModel.Create(call, options), options, cancellationToken);
+
+    /// <summary>
+    /// Renders the template on a model from <see cref="CallModel.Create"/>, which the templates of one
+    /// ticket share (it is frozen: what a template assigns stays in its own render).
+    /// </summary>
+    /// <exception cref="TemplateRenderException">The template broke a sandbox limit or a helper failed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public string Render(ScriptObject model, TemplateOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TemplateSandbox.RenderTimeout);
+        var context = TemplateSandbox.Rent(model, options, timeout.Token);
+        var text = Render(context, cancellationToken);
+        // Only a completed render gets here: a context that threw is dropped, never reused.
+        TemplateSandbox.Return(context);
+        return text;
+    }
 
     /// <summary>
     /// Renders the template on a complete sample call with strict variables: an unknown variable or
@@ -69,7 +87,9 @@ internal sealed class TicketTemplate
     {
         try
         {
-            Render(SampleCall.Complete, options, strict: true, CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TemplateSandbox.RenderTimeout);
+            var context = TemplateSandbox.CreateContext(CallModel.Create(SampleCall.Complete, options), options, strict: true, timeout.Token);
+            Render(context, CancellationToken.None);
             return null;
         }
         catch (TemplateRenderException ex) when (IsUnknownVariable(ex.InnerException))
@@ -89,11 +109,8 @@ internal sealed class TicketTemplate
         => exception is UnknownVariableException
             || (exception is ScriptRuntimeException runtime && runtime.OriginalMessage.StartsWith("The variable or function", StringComparison.Ordinal));
 
-    private string Render(CallEvent call, TemplateOptions options, bool strict, CancellationToken cancellationToken)
+    private string Render(CallTemplateContext context, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TemplateSandbox.RenderTimeout);
-        var context = TemplateSandbox.CreateContext(CallModel.Create(call, options), options, strict, timeout.Token);
         try
         {
             return _template.Render(context);

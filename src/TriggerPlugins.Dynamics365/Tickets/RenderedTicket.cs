@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Settings;
+using TriggerPlugins.Dynamics365.Templates;
 
 namespace TriggerPlugins.Dynamics365.Tickets;
 
@@ -13,14 +14,16 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 internal sealed record RenderedTicket(string Title, string Description, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields, IReadOnlyList<string> Notes)
 {
     /// <summary>Renders every template of <paramref name="configuration"/> for the call.</summary>
-    /// <exception cref="Templates.TemplateRenderException">A template failed (a limit, a helper error).</exception>
+    /// <exception cref="TemplateRenderException">A template failed (a limit, a helper error).</exception>
     public static RenderedTicket Render(TicketConfiguration configuration, CallEvent call, CancellationToken cancellationToken)
     {
         var notes = new List<string>();
         var options = configuration.Options;
+        // One model for all the ticket's templates: it is frozen, so no render sees what another assigned.
+        var model = CallModel.Create(call, options);
 
         // A title is one line in Dynamics views.
-        var title = string.Join(' ', configuration.Title.Render(call, options, cancellationToken)
+        var title = string.Join(' ', configuration.Title.Render(model, options, cancellationToken)
             .Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         if (title.Length == 0)
         {
@@ -28,7 +31,7 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
             notes.Add("The title template rendered empty text; the title is the call id.");
         }
 
-        var description = configuration.Description.Render(call, options, cancellationToken).Trim();
+        var description = configuration.Description.Render(model, options, cancellationToken).Trim();
         var fields = new List<KeyValuePair<string, JsonNode?>>();
         foreach (var mapping in configuration.Fields)
         {
@@ -38,7 +41,7 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
                 continue;
             }
 
-            var text = mapping.Template.Render(call, options, cancellationToken).Trim();
+            var text = mapping.Template.Render(model, options, cancellationToken).Trim();
             if (text.Length == 0)
             {
                 continue;
