@@ -6,48 +6,33 @@ using TriggerPlugins.DataverseEmulator.Tests.Support;
 namespace TriggerPlugins.DataverseEmulator.Tests.WebApi;
 
 /// <summary>POST create as the plugin does it: binds, deep insert, client-supplied keys, representation, validation.</summary>
-public sealed partial class CreateTests : IAsyncLifetime
+public sealed partial class CreateTests : DemoTenantTest
 {
     private const string IncidentSelect = "incidents?$select=incidentid,ticketnumber,_customerid_value,_ownerid_value";
-    private DataverseEmulator _emulator = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
-        _client = await EmulatorClient.ForApplicationAsync(_emulator);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public async Task Create_without_prefer_is_204_with_odata_entity_id()
     {
-        using var response = await _client.PostAsync("contacts", new JsonObject { ["firstname"] = "Ada", ["lastname"] = "Lovelace", ["telephone1"] = "+442079460000" });
+        using var response = await Client.PostAsync("contacts", new JsonObject { ["firstname"] = "Ada", ["lastname"] = "Lovelace", ["telephone1"] = "+442079460000" });
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var entityId = response.Headers.GetValues("OData-EntityId").Single();
         var match = EntityIdPattern().Match(entityId);
         Assert.True(match.Success, entityId);
-        Assert.StartsWith(_emulator.BaseUri.AbsoluteUri, entityId, StringComparison.Ordinal);
-        var stored = _emulator.Store.Records("contacts").Single(c => c["contactid"]!.GetValue<string>() == match.Groups[1].Value);
+        Assert.StartsWith(Emulator.BaseUri.AbsoluteUri, entityId, StringComparison.Ordinal);
+        var stored = Emulator.Store.Records("contacts").Single(c => c["contactid"]!.GetValue<string>() == match.Groups[1].Value);
         Assert.Equal("Ada Lovelace", stored["fullname"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Contact_with_representation_is_201_with_the_record()
     {
-        using var response = await _client.PostAsync("contacts?$select=contactid,fullname,telephone1", new JsonObject { ["firstname"] = "Ada", ["lastname"] = "Lovelace", ["telephone1"] = "+442079460000" }, representation: true);
+        using var response = await Client.PostAsync("contacts?$select=contactid,fullname,telephone1", new JsonObject { ["firstname"] = "Ada", ["lastname"] = "Lovelace", ["telephone1"] = "+442079460000" }, representation: true);
         var body = await EmulatorClient.JsonOf(response);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("Ada Lovelace", body["fullname"]!.GetValue<string>());
         Assert.Equal(["@odata.context", "@odata.etag", "contactid", "fullname", "telephone1"], body.Select(p => p.Key).ToArray());
-        Assert.Equal($"{_emulator.BaseUri}api/data/v9.2/contacts({body["contactid"]})", response.Headers.GetValues("OData-EntityId").Single());
+        Assert.Equal($"{Emulator.BaseUri}api/data/v9.2/contacts({body["contactid"]})", response.Headers.GetValues("OData-EntityId").Single());
     }
 
     [Fact]
@@ -56,7 +41,7 @@ public sealed partial class CreateTests : IAsyncLifetime
         var contact = ContactId("+390612345678");
         var alice = SystemUserId("alice.rossi@contoso.com");
 
-        using var response = await _client.PostAsync(IncidentSelect, new JsonObject
+        using var response = await Client.PostAsync(IncidentSelect, new JsonObject
         {
             ["title"] = "Inbound call from +390612345678",
             ["description"] = "Answered by Alice",
@@ -71,7 +56,7 @@ public sealed partial class CreateTests : IAsyncLifetime
         Assert.Equal(contact, body["_customerid_value"]!.GetValue<string>());
         Assert.Equal(alice, body["_ownerid_value"]!.GetValue<string>());
         Assert.Matches(TicketNumberPattern(), body["ticketnumber"]!.GetValue<string>());
-        var stored = Assert.Single(_emulator.Store.Records("incidents"));
+        var stored = Assert.Single(Emulator.Store.Records("incidents"));
         Assert.Equal("call-1", stored["new_callid"]!.GetValue<string>());
         Assert.Equal(0, stored["statecode"]!.GetValue<int>());
     }
@@ -79,12 +64,12 @@ public sealed partial class CreateTests : IAsyncLifetime
     [Fact]
     public async Task Without_owner_bind_the_callers_systemuser_owns_the_incident()
     {
-        using var user = await EmulatorClient.ForUserAsync(_emulator);
+        using var user = await EmulatorClient.ForUserAsync(Emulator);
 
-        var byApp = await CreateIncidentAsync(_client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+441632960961")})" });
+        var byApp = await CreateIncidentAsync(Client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+441632960961")})" });
         var byUser = await CreateIncidentAsync(user, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+441632960961")})" });
 
-        var appUser = _emulator.Store.Records("systemusers").Single(u => u["applicationid"]?.GetValue<string>() == Demo.ClientId);
+        var appUser = Emulator.Store.Records("systemusers").Single(u => u["applicationid"]?.GetValue<string>() == Demo.ClientId);
         Assert.Equal(appUser["systemuserid"]!.GetValue<string>(), byApp["_ownerid_value"]!.GetValue<string>());
         Assert.Equal(SystemUserIdByDomain(Demo.Username), byUser["_ownerid_value"]!.GetValue<string>());
     }
@@ -92,12 +77,12 @@ public sealed partial class CreateTests : IAsyncLifetime
     [Fact]
     public async Task Deep_insert_creates_the_contact_with_the_incident()
     {
-        var incident = await CreateIncidentAsync(_client, new JsonObject
+        var incident = await CreateIncidentAsync(Client, new JsonObject
         {
             ["customerid_contact"] = new JsonObject { ["firstname"] = "Unknown", ["lastname"] = "Caller", ["telephone1"] = "+390298765432" },
         });
 
-        var contact = _emulator.Store.Records("contacts").Single(c => c["telephone1"]?.GetValue<string>() == "+390298765432");
+        var contact = Emulator.Store.Records("contacts").Single(c => c["telephone1"]?.GetValue<string>() == "+390298765432");
         Assert.Equal(contact["contactid"]!.GetValue<string>(), incident["_customerid_value"]!.GetValue<string>());
         Assert.Equal("Unknown Caller", contact["fullname"]!.GetValue<string>());
     }
@@ -112,17 +97,17 @@ public sealed partial class CreateTests : IAsyncLifetime
             ["title"] = "Retried delivery",
             ["customerid_contact"] = new JsonObject { ["lastname"] = "Deep", ["telephone1"] = "+390200000001" },
         };
-        var contactsBefore = _emulator.Store.Count("contacts");
+        var contactsBefore = Emulator.Store.Count("contacts");
 
-        var first = await CreateIncidentAsync(_client, (JsonObject)body.DeepClone());
-        using var second = await _client.PostAsync(IncidentSelect, (JsonObject)body.DeepClone(), representation: true);
+        var first = await CreateIncidentAsync(Client, (JsonObject)body.DeepClone());
+        using var second = await Client.PostAsync(IncidentSelect, (JsonObject)body.DeepClone(), representation: true);
 
         Assert.Equal(id, first["incidentid"]!.GetValue<string>());
         Assert.Equal((412, "0x80040237", "A record with matching key values already exists."), await EmulatorClient.ErrorOf(second));
-        Assert.Single(_emulator.Store.Records("incidents"));
+        Assert.Single(Emulator.Store.Records("incidents"));
         // The failed create is atomic: its deep-inserted contact was not kept either.
-        Assert.Equal(contactsBefore + 1, _emulator.Store.Count("contacts"));
-        using var retrieved = await _client.GetAsync($"incidents({id})?$select=incidentid,ticketnumber");
+        Assert.Equal(contactsBefore + 1, Emulator.Store.Count("contacts"));
+        using var retrieved = await Client.GetAsync($"incidents({id})?$select=incidentid,ticketnumber");
         Assert.Equal(first["ticketnumber"]!.GetValue<string>(), (await EmulatorClient.JsonOf(retrieved))["ticketnumber"]!.GetValue<string>());
     }
 
@@ -135,16 +120,16 @@ public sealed partial class CreateTests : IAsyncLifetime
         var body = new JsonObject { ["title"] = "x", ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})" };
         body[property] = $"/{set}({missing})";
 
-        using var response = await _client.PostAsync("incidents", body);
+        using var response = await Client.PostAsync("incidents", body);
 
         Assert.Equal((404, "0x80040217", $"Entity '{entity}' With Id = {missing} Does Not Exist"), await EmulatorClient.ErrorOf(response));
-        Assert.Empty(_emulator.Store.Records("incidents"));
+        Assert.Empty(Emulator.Store.Records("incidents"));
     }
 
     [Fact]
     public async Task Bind_to_the_wrong_entity_set_is_400()
     {
-        using var response = await _client.PostAsync("incidents", new JsonObject { ["title"] = "x", ["customerid_contact@odata.bind"] = $"/systemusers({SystemUserId("alice.rossi@contoso.com")})" });
+        using var response = await Client.PostAsync("incidents", new JsonObject { ["title"] = "x", ["customerid_contact@odata.bind"] = $"/systemusers({SystemUserId("alice.rossi@contoso.com")})" });
 
         var (status, code, message) = await EmulatorClient.ErrorOf(response);
         Assert.Equal((400, "0x80060888"), (status, code));
@@ -154,7 +139,7 @@ public sealed partial class CreateTests : IAsyncLifetime
     [Fact]
     public async Task Incident_without_customer_is_refused()
     {
-        using var response = await _client.PostAsync("incidents", new JsonObject { ["title"] = "Orphan" });
+        using var response = await Client.PostAsync("incidents", new JsonObject { ["title"] = "Orphan" });
 
         Assert.Equal((400, "0x80040203", "You should specify a parent contact or account."), await EmulatorClient.ErrorOf(response));
     }
@@ -170,7 +155,7 @@ public sealed partial class CreateTests : IAsyncLifetime
     {
         var body = new JsonObject { ["title"] = "x", ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})", [property] = JsonNode.Parse(json) };
 
-        using var response = await _client.PostAsync("incidents", body);
+        using var response = await Client.PostAsync("incidents", body);
 
         var error = await EmulatorClient.ErrorOf(response);
         Assert.Equal((status, code), (error.Status, error.Code));
@@ -183,8 +168,8 @@ public sealed partial class CreateTests : IAsyncLifetime
     [InlineData("new_callid", 100)]
     public async Task Too_long_text_is_refused_with_the_maximum_length(string column, int maximum)
     {
-        var accepted = await CreateIncidentAsync(_client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})", [column] = new string('a', maximum) });
-        using var refused = await _client.PostAsync("incidents", new JsonObject
+        var accepted = await CreateIncidentAsync(Client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})", [column] = new string('a', maximum) });
+        using var refused = await Client.PostAsync("incidents", new JsonObject
         {
             ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})",
             [column] = new string('a', maximum + 1),
@@ -200,12 +185,12 @@ public sealed partial class CreateTests : IAsyncLifetime
     public async Task Malformed_json_body_is_400_with_its_position()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/data/v9.2/contacts") { Content = new StringContent("{\"firstname\": ", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new("Bearer", _client.Token);
+        request.Headers.Authorization = new("Bearer", Client.Token);
         request.Headers.Add("OData-MaxVersion", "4.0");
         request.Headers.Add("OData-Version", "4.0");
         request.Headers.Add("Accept", "application/json");
 
-        using var response = await _client.Http.SendAsync(request);
+        using var response = await Client.Http.SendAsync(request);
 
         var (status, _, message) = await EmulatorClient.ErrorOf(response);
         Assert.Equal(400, status);
@@ -215,9 +200,9 @@ public sealed partial class CreateTests : IAsyncLifetime
     [Fact]
     public async Task Phonecall_can_be_regarding_an_incident()
     {
-        var incident = await CreateIncidentAsync(_client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})" });
+        var incident = await CreateIncidentAsync(Client, new JsonObject { ["customerid_contact@odata.bind"] = $"/contacts({ContactId("+12025550143")})" });
 
-        using var response = await _client.PostAsync("phonecalls?$select=activityid,_regardingobjectid_value", new JsonObject
+        using var response = await Client.PostAsync("phonecalls?$select=activityid,_regardingobjectid_value", new JsonObject
         {
             ["subject"] = "Call",
             ["phonenumber"] = "+12025550143",
@@ -233,7 +218,7 @@ public sealed partial class CreateTests : IAsyncLifetime
     public async Task Concurrent_creates_are_all_stored_with_distinct_ticket_numbers()
     {
         var contact = ContactId("+390612345678");
-        var creates = Enumerable.Range(0, 64).Select(i => CreateIncidentAsync(_client, new JsonObject
+        var creates = Enumerable.Range(0, 64).Select(i => CreateIncidentAsync(Client, new JsonObject
         {
             ["title"] = $"Call {i}",
             ["customerid_contact@odata.bind"] = $"/contacts({contact})",
@@ -241,7 +226,7 @@ public sealed partial class CreateTests : IAsyncLifetime
 
         var created = await Task.WhenAll(creates);
 
-        Assert.Equal(64, _emulator.Store.Count("incidents"));
+        Assert.Equal(64, Emulator.Store.Count("incidents"));
         Assert.Equal(64, created.Select(c => c["ticketnumber"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(64, created.Select(c => c["incidentid"]!.GetValue<string>()).Distinct().Count());
     }
@@ -253,7 +238,7 @@ public sealed partial class CreateTests : IAsyncLifetime
         var contact = ContactId("+390612345678");
         var attempts = Enumerable.Range(0, 16).Select(async _ =>
         {
-            using var response = await _client.PostAsync("incidents", new JsonObject { ["incidentid"] = id, ["customerid_contact@odata.bind"] = $"/contacts({contact})" });
+            using var response = await Client.PostAsync("incidents", new JsonObject { ["incidentid"] = id, ["customerid_contact@odata.bind"] = $"/contacts({contact})" });
             return (int)response.StatusCode;
         });
 
@@ -261,7 +246,7 @@ public sealed partial class CreateTests : IAsyncLifetime
 
         Assert.Equal(1, statuses.Count(s => s == 204));
         Assert.Equal(15, statuses.Count(s => s == 412));
-        Assert.Single(_emulator.Store.Records("incidents"));
+        Assert.Single(Emulator.Store.Records("incidents"));
     }
 
     private static async Task<JsonObject> CreateIncidentAsync(EmulatorClient client, JsonObject body)
@@ -273,13 +258,13 @@ public sealed partial class CreateTests : IAsyncLifetime
     }
 
     private string ContactId(string phone) =>
-        _emulator.Store.Records("contacts").Single(c => c["telephone1"]?.GetValue<string>() == phone)["contactid"]!.GetValue<string>();
+        Emulator.Store.Records("contacts").Single(c => c["telephone1"]?.GetValue<string>() == phone)["contactid"]!.GetValue<string>();
 
     private string SystemUserId(string email) =>
-        _emulator.Store.Records("systemusers").Single(u => u["internalemailaddress"]?.GetValue<string>() == email)["systemuserid"]!.GetValue<string>();
+        Emulator.Store.Records("systemusers").Single(u => u["internalemailaddress"]?.GetValue<string>() == email)["systemuserid"]!.GetValue<string>();
 
     private string SystemUserIdByDomain(string domainName) =>
-        _emulator.Store.Records("systemusers").Single(u => u["domainname"]?.GetValue<string>() == domainName)["systemuserid"]!.GetValue<string>();
+        Emulator.Store.Records("systemusers").Single(u => u["domainname"]?.GetValue<string>() == domainName)["systemuserid"]!.GetValue<string>();
 
     [GeneratedRegex(@"/api/data/v9\.2/contacts\(([0-9a-f-]{36})\)$")]
     private static partial Regex EntityIdPattern();

@@ -4,27 +4,12 @@ using TriggerPlugins.DataverseEmulator.Tests.Support;
 namespace TriggerPlugins.DataverseEmulator.Tests.WebApi;
 
 /// <summary>GET on entity sets and records: $filter, $select, $top, keys, and the errors Dataverse gives.</summary>
-public sealed class QueryTests : IAsyncLifetime
+public sealed class QueryTests : DemoTenantTest
 {
-    private DataverseEmulator _emulator = null!;
-    private EmulatorClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
-        _client = await EmulatorClient.ForApplicationAsync(_emulator);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public async Task Contact_by_phone_returns_the_selected_columns_and_the_key()
     {
-        var found = await _client.QueryAsync(Filter("contacts?$select=contactid,fullname,telephone1&$top=5", "telephone1 eq '+390612345678'"));
+        var found = await Client.QueryAsync(Filter("contacts?$select=contactid,fullname,telephone1&$top=5", "telephone1 eq '+390612345678'"));
 
         var contact = Assert.Single(found)!.AsObject();
         Assert.Equal("Mario Rossi", contact["fullname"]!.GetValue<string>());
@@ -34,7 +19,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task Or_of_two_phones_finds_both()
     {
-        var found = await _client.QueryAsync(Filter("contacts?$select=fullname", "telephone1 eq '+390612345678' or telephone1 eq '+12025550143'"));
+        var found = await Client.QueryAsync(Filter("contacts?$select=fullname", "telephone1 eq '+390612345678' or telephone1 eq '+12025550143'"));
 
         Assert.Equal(["Mario Rossi", "John Smith"], found.Select(c => c!["fullname"]!.GetValue<string>()).ToArray());
     }
@@ -42,7 +27,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task And_with_parentheses_groups_as_written()
     {
-        var found = await _client.QueryAsync(Filter("contacts?$select=fullname", "(firstname eq 'Jane' or firstname eq 'John') and lastname eq 'Smith'"));
+        var found = await Client.QueryAsync(Filter("contacts?$select=fullname", "(firstname eq 'Jane' or firstname eq 'John') and lastname eq 'Smith'"));
 
         Assert.Equal("John Smith", Assert.Single(found)!["fullname"]!.GetValue<string>());
     }
@@ -50,7 +35,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task Doubled_quote_escapes_a_quote_in_a_string_literal()
     {
-        var found = await _client.QueryAsync(Filter("contacts?$select=lastname", "lastname eq 'O''Brien'"));
+        var found = await Client.QueryAsync(Filter("contacts?$select=lastname", "lastname eq 'O''Brien'"));
 
         Assert.Equal("O'Brien", Assert.Single(found)!["lastname"]!.GetValue<string>());
     }
@@ -58,7 +43,7 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task String_comparison_ignores_case_like_sql_server()
     {
-        var found = await _client.QueryAsync(Filter("systemusers?$select=systemuserid,fullname&$top=2", "internalemailaddress eq 'ALICE.Rossi@Contoso.com'"));
+        var found = await Client.QueryAsync(Filter("systemusers?$select=systemuserid,fullname&$top=2", "internalemailaddress eq 'ALICE.Rossi@Contoso.com'"));
 
         Assert.Equal("Alice Rossi", Assert.Single(found)!["fullname"]!.GetValue<string>());
     }
@@ -66,26 +51,26 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task Guid_null_boolean_and_ne_literals_compare_by_type()
     {
-        var alice = (await _client.QueryAsync(Filter("systemusers?$select=systemuserid", "internalemailaddress eq 'alice.rossi@contoso.com'")))[0]!["systemuserid"]!.GetValue<string>();
+        var alice = (await Client.QueryAsync(Filter("systemusers?$select=systemuserid", "internalemailaddress eq 'alice.rossi@contoso.com'")))[0]!["systemuserid"]!.GetValue<string>();
 
-        Assert.Single(await _client.QueryAsync(Filter("systemusers", $"systemuserid eq {alice}")));
-        var withoutEmail = await _client.QueryAsync(Filter("systemusers?$select=fullname", "internalemailaddress eq null"));
+        Assert.Single(await Client.QueryAsync(Filter("systemusers", $"systemuserid eq {alice}")));
+        var withoutEmail = await Client.QueryAsync(Filter("systemusers?$select=fullname", "internalemailaddress eq null"));
         Assert.Equal(["Motion Integration", "Expired Secret App"], withoutEmail.Select(u => u!["fullname"]!.GetValue<string>()).ToArray());
-        Assert.Equal(_emulator.Store.Count("systemusers"), (await _client.QueryAsync(Filter("systemusers", "isdisabled eq false"))).Count);
-        Assert.Equal(4, (await _client.QueryAsync(Filter("contacts", "firstname ne 'Mario'"))).Count);
+        Assert.Equal(Emulator.Store.Count("systemusers"), (await Client.QueryAsync(Filter("systemusers", "isdisabled eq false"))).Count);
+        Assert.Equal(4, (await Client.QueryAsync(Filter("contacts", "firstname ne 'Mario'"))).Count);
     }
 
     [Fact]
     public async Task Top_limits_the_answer()
     {
-        Assert.Equal(2, (await _client.QueryAsync("systemusers?$top=2")).Count);
-        Assert.Empty(await _client.QueryAsync("systemusers?$top=0"));
+        Assert.Equal(2, (await Client.QueryAsync("systemusers?$top=2")).Count);
+        Assert.Empty(await Client.QueryAsync("systemusers?$top=0"));
     }
 
     [Fact]
     public async Task Without_select_every_column_is_returned_null_when_unset()
     {
-        var contact = (await _client.QueryAsync(Filter("contacts", "lastname eq 'Doe'")))[0]!.AsObject();
+        var contact = (await Client.QueryAsync(Filter("contacts", "lastname eq 'Doe'")))[0]!.AsObject();
 
         Assert.True(contact.ContainsKey("mobilephone"));
         Assert.Null(contact["mobilephone"]);
@@ -95,9 +80,9 @@ public sealed class QueryTests : IAsyncLifetime
     [Fact]
     public async Task Record_by_key_honours_select()
     {
-        var id = _emulator.Store.Records("contacts")[0]["contactid"]!.GetValue<string>();
+        var id = Emulator.Store.Records("contacts")[0]["contactid"]!.GetValue<string>();
 
-        using var response = await _client.GetAsync($"contacts({id})?$select=fullname");
+        using var response = await Client.GetAsync($"contacts({id})?$select=fullname");
         var body = await EmulatorClient.JsonOf(response);
 
         Assert.Equal(200, (int)response.StatusCode);
@@ -111,7 +96,7 @@ public sealed class QueryTests : IAsyncLifetime
     {
         var id = Guid.NewGuid();
 
-        using var response = await _client.GetAsync($"incidents({id})?$select=incidentid,ticketnumber");
+        using var response = await Client.GetAsync($"incidents({id})?$select=incidentid,ticketnumber");
 
         Assert.Equal((404, "0x80040217", $"Entity 'incident' With Id = {id} Does Not Exist"), await EmulatorClient.ErrorOf(response));
     }
@@ -121,7 +106,7 @@ public sealed class QueryTests : IAsyncLifetime
     [InlineData("Contacts")]
     public async Task Unknown_entity_set_is_404_resource_not_found(string set)
     {
-        using var response = await _client.GetAsync(set);
+        using var response = await Client.GetAsync(set);
 
         Assert.Equal((404, "0x8006088a", $"Resource not found for the segment '{set}'."), await EmulatorClient.ErrorOf(response));
     }
@@ -131,7 +116,7 @@ public sealed class QueryTests : IAsyncLifetime
     [InlineData("contacts?$filter=Telephone1 eq '1'")]
     public async Task Unknown_attribute_is_400_could_not_find_a_property(string query)
     {
-        using var response = await _client.GetAsync(query);
+        using var response = await Client.GetAsync(query);
 
         Assert.Equal((400, "0x0", "Could not find a property named 'Telephone1' on type 'Microsoft.Dynamics.CRM.contact'."), await EmulatorClient.ErrorOf(response));
     }
@@ -147,7 +132,7 @@ public sealed class QueryTests : IAsyncLifetime
     [InlineData("telephone1 gt 'a'", "does not support the operator 'gt'")]
     public async Task Malformed_filter_is_400_saying_where(string filter, string expected)
     {
-        using var response = await _client.GetAsync(Filter("contacts", filter));
+        using var response = await Client.GetAsync(Filter("contacts", filter));
 
         var (status, code, message) = await EmulatorClient.ErrorOf(response);
         Assert.Equal((400, "0x80060888"), (status, code));
@@ -161,7 +146,7 @@ public sealed class QueryTests : IAsyncLifetime
     [InlineData("contacts?$top=1&$top=2", "specified more than once")]
     public async Task Bad_query_options_are_400(string query, string expected)
     {
-        using var response = await _client.GetAsync(query);
+        using var response = await Client.GetAsync(query);
 
         var (status, _, message) = await EmulatorClient.ErrorOf(response);
         Assert.Equal(400, status);
