@@ -65,8 +65,17 @@ public sealed class DispatchService
             enqueued.Add(await _store.EnqueueAsync(NewDelivery.For(action, callEvent), _timeProvider.GetUtcNow(), cancellationToken));
         }
 
-        var results = await Task.WhenAll(enqueued.Select(e => CompleteAsync(e, cancellationToken)));
-        return [.. results.OfType<DeliveryResult>()];
+        // One after the other, in the engine's order: two deliveries of one call never run at once.
+        var results = new List<DeliveryResult>(enqueued.Count);
+        foreach (var delivery in enqueued)
+        {
+            if (await CompleteAsync(delivery, cancellationToken) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>
