@@ -22,7 +22,7 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 /// <para>Retries and other hosts cannot make a second record: every id is derived, and a create that finds its record
 /// (duplicate key) turns into an update.</para>
 /// </remarks>
-internal sealed class CallTicketWriter(DataverseClient client, ContactDirectory contacts, TicketWriter tickets, TimeProvider time, ILogger logger)
+internal sealed partial class CallTicketWriter(DataverseClient client, ContactDirectory contacts, TicketWriter tickets, TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromHours(24);
     private const string IncidentSelect = "incidentid,ticketnumber,_customerid_value,_ownerid_value";
@@ -68,11 +68,7 @@ internal sealed class CallTicketWriter(DataverseClient client, ContactDirectory 
         }
 
         _states.Set(key, after.Advance(stage), StateLifetime);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Ticket {TicketNumber} ({IncidentId}) for call {CallKey}, event {EventId} ({Kind}): {Done}",
-                after.TicketNumber, incidentId, call.CallKey, call.Id, call.Kind, string.Join(", ", written.Done));
-        }
+        LogWritten(logger, after.TicketNumber, incidentId, call.CallKey, call.Id, call.Kind, written.Done);
 
         return ActionOutcome.Success(incidentId.ToString("D"), after.TicketNumber, TicketWriter.RecordUrl(client.WebUrl, incidentId), notes);
     }
@@ -239,9 +235,18 @@ internal sealed class CallTicketWriter(DataverseClient client, ContactDirectory 
     private static bool IsDuplicate(DataverseReply reply)
         => reply.Status == HttpStatusCode.PreconditionFailed || reply.Error?.IsDuplicateKey == true;
 
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Information, Message = "Ticket {TicketNumber} ({IncidentId}) for call {CallKey}, event {EventId} ({Kind}): {Done}")]
+    private static partial void LogWritten(ILogger logger, string? ticketNumber, Guid incidentId, string callKey, string eventId, CallEventKind kind, IEnumerable<string> done);
+
+    [LoggerMessage(EventId = 1802, Level = LogLevel.Information, Message = "Event {EventId} ({Kind}) of call {CallKey} arrived after a later event; ticket {IncidentId} left as it is")]
+    private static partial void LogSuperseded(ILogger logger, string eventId, CallEventKind kind, string callKey, Guid incidentId);
+
     private ActionSucceeded Superseded(Guid incidentId, CallTicketState state, CallEvent call)
-        => ActionOutcome.Success(incidentId.ToString("D"), state.TicketNumber, TicketWriter.RecordUrl(client.WebUrl, incidentId),
+    {
+        LogSuperseded(logger, call.Id, call.Kind, call.CallKey, incidentId);
+        return ActionOutcome.Success(incidentId.ToString("D"), state.TicketNumber, TicketWriter.RecordUrl(client.WebUrl, incidentId),
             [$"Event {call.Id} ({call.Kind}) arrived after a later event of call {call.CallKey}; the ticket keeps the later state and was not changed."]);
+    }
 
     private static string Describe(Step step) => step switch
     {
