@@ -14,8 +14,9 @@ internal static class Backoff
         var ceiling = TimeSpan.FromTicks((long)Math.Min(options.BaseDelay.Ticks * Math.Pow(2, exponent), options.MaxDelay.Ticks));
         var jittered = (ceiling / 2) + (ceiling / 2 * random.NextDouble());
 
-        // A service asking for more than the whole deadline gets the deadline: the delivery is then dead-lettered, not parked for years.
-        var asked = retryAfter is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, options.Deadline.Ticks)) : TimeSpan.Zero;
+        // A service asking for more than the whole deadline gets just past it (no overflow): the delivery is then
+        // dead-lettered at once, not parked for years.
+        var asked = retryAfter is { } value ? TimeSpan.FromTicks(Math.Clamp(value.Ticks, 0, options.Deadline.Ticks + 1)) : TimeSpan.Zero;
         return asked > jittered ? asked : jittered;
     }
 

@@ -274,15 +274,31 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken) == 1;
 
     /// <inheritdoc />
-    public Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            "UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = $succeeded AND updated_at < $before AND event_json <> ''",
+    /// <remarks>
+    /// With <c>secure_delete</c> the old text is overwritten with zeros, not left in free pages, and a checkpoint
+    /// moves the change out of the write-ahead log: the data is gone from the files, not only from the rows.
+    /// </remarks>
+    public async Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var purged = await ExecuteAsync(
+            """
+            PRAGMA secure_delete = ON;
+            UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = $succeeded AND updated_at < $before AND event_json <> '';
+            PRAGMA secure_delete = OFF;
+            """,
             p =>
             {
                 p.AddWithValue("$succeeded", StatusText(DeliveryStatus.Succeeded));
                 p.AddWithValue("$before", before.ToUnixTimeMilliseconds());
             },
             cancellationToken);
+        if (purged > 0)
+        {
+            await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);", _ => { }, cancellationToken);
+        }
+
+        return purged;
+    }
 
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
