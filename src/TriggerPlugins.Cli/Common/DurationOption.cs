@@ -43,13 +43,12 @@ internal static class DurationOption
     {
         foreach (var (suffix, make) in Units)
         {
-            // TimeSpan holds about 29,000 years: anything beyond 100 years is refused here rather than overflowing.
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                && number >= 0 && double.IsFinite(number)
-                && number * make(1).TotalDays <= 36500)
+                && number >= 0 && double.IsFinite(number))
             {
-                value = make(number);
+                // TimeSpan holds about 29,000 years: longer than 100 years reads as "the longest", which every bound refuses.
+                value = number * make(1).TotalDays <= 36500 ? make(number) : TimeSpan.MaxValue;
                 return true;
             }
         }
