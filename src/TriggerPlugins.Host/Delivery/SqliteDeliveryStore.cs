@@ -275,17 +275,14 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     /// <inheritdoc />
     /// <remarks>
-    /// With <c>secure_delete</c> the old text is overwritten with zeros, not left in free pages, and a checkpoint
-    /// moves the change out of the write-ahead log: the data is gone from the files, not only from the rows.
+    /// Every connection runs with <c>secure_delete</c>, so the old text is overwritten with zeros rather than left in
+    /// free space, and a checkpoint moves the change out of the write-ahead log: the data is gone from the files, not
+    /// only from the rows.
     /// </remarks>
     public async Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var purged = await ExecuteAsync(
-            """
-            PRAGMA secure_delete = ON;
-            UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = $succeeded AND updated_at < $before AND event_json <> '';
-            PRAGMA secure_delete = OFF;
-            """,
+            "UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = $succeeded AND updated_at < $before AND event_json <> ''",
             p =>
             {
                 p.AddWithValue("$succeeded", StatusText(DeliveryStatus.Succeeded));
@@ -470,6 +467,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // Freed space is zeroed (rows rewritten by status changes leave old copies behind otherwise), so call data that
+        // retention drops is really gone from the file. https://www.sqlite.org/pragma.html#pragma_secure_delete
+        await using var secure = connection.CreateCommand();
+        secure.CommandText = "PRAGMA secure_delete = ON;";
+        await secure.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
