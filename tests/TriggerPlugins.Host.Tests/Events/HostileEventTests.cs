@@ -85,7 +85,8 @@ public sealed class HostileEventTests
         // README "Security and data" states these figures.
         Assert.Equal((1024 * 1024, 100, 4096, 256, 128), (CallEventLimits.Default.MaxLineBytes, CallEventLimits.MaxIdLength, CallEventLimits.MaxTextLength, CallEventLimits.MaxVariables, CallEventLimits.MaxVariableNameLength));
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-        Assert.Contains("lines up to 1 MiB (`--max-line-bytes`)", readme, StringComparison.Ordinal);
+        Assert.Contains("lines up to 1 MiB (`--max-line-bytes`, at most 16 MiB)", readme, StringComparison.Ordinal);
+        Assert.Equal(16 * 1024 * 1024, CallEventLimits.UpperMaxLineBytes);
         Assert.Contains("ids up to 100 characters, other text fields up to 4096, at most 256 variables (names up to 128 characters)", readme, StringComparison.Ordinal);
     }
 
