@@ -42,3 +42,9 @@ catch (DeliveryStoreException exception)
     await Console.Error.WriteLineAsync($"error: {exception.Message}");
     return ExitCodes.UsageError;
 }
+catch (Exception exception) when (exception is not OperationCanceledException)
+{
+    // A bug, not a user mistake: what System.CommandLine's default handler did (the details, exit 1).
+    await Console.Error.WriteLineAsync($"error: unexpected failure, please report it: {exception}");
+    return ExitCodes.Problems;
+}

@@ -59,7 +59,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         PRAGMA user_version = 2;
         """;
 
-    private readonly string _connectionString;
+    private string _connectionString;
 
     // SQLite takes one writer at a time; writers of this process queue here instead of meeting SQLITE_BUSY and
     // sleeping in the driver's retry loop, which under a burst of calls costs whole seconds per delivery.
@@ -68,18 +68,23 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     private SqliteDeliveryStore(string path)
     {
         Path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Waits this long for another writer (another `triggers` process) instead of failing with SQLITE_BUSY.
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = ConnectionString(path, lockTimeoutSeconds: 30);
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// Extra PRAGMA statements run on every connection after the store's own; for tests that bring about real SQLite
+    /// faults (<c>max_page_count</c> for a full disk, a short <c>busy_timeout</c> for a held lock).
+    /// </summary>
+    internal string? ConnectionPragmas { get; set; }
+
+    /// <summary>How long a command waits for another process's lock before the store reports it (30 s); tests shorten it.</summary>
+    internal int LockTimeoutSeconds
+    {
+        set => _connectionString = ConnectionString(Path, value);
+    }
 
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
     /// <exception cref="DeliveryStoreException">The file is damaged or empty, or cannot be created or read.</exception>
@@ -118,23 +123,21 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         var store = new SqliteDeliveryStore(path);
         try
         {
-            await store.PrepareAsync(mode, cancellationToken);
+            await store.PrepareAsync(cancellationToken);
+            return store;
         }
         catch (DeliveryStoreException exception) when (exception.Fault == DeliveryStoreFault.Damaged && mode == DeliveryStoreOpenMode.ReplaceDamaged)
         {
-            // Damage found inside the file (corrupted pages): move it aside too, then start afresh.
+            // Damage found inside the file (a corrupted schema, another program's database): move it aside too, then start afresh.
             store.Dispose();
             MoveAside(path);
-            store = new SqliteDeliveryStore(path);
-            await store.PrepareAsync(mode, cancellationToken);
+            return await OpenAsync(dataDirectory, DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
         }
         catch
         {
             store.Dispose();
             throw;
         }
-
-        return store;
     }
 
     /// <inheritdoc />
@@ -182,7 +185,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE $status IS NULL OR status = $status ORDER BY created_at, id LIMIT $limit",
+            // Two statements, not "$status IS NULL OR ...": the OR keeps SQLite off the status index, and resuming the
+            // pending deliveries at start would read the whole queue (seconds at a million settled deliveries).
+            status is null
+                ? $"SELECT {Columns} FROM deliveries ORDER BY created_at, id LIMIT $limit"
+                : $"SELECT {Columns} FROM deliveries WHERE status = $status ORDER BY created_at, id LIMIT $limit",
             p =>
             {
                 p.AddWithValue("$status", status is { } s ? StatusText(s) : DBNull.Value);
@@ -306,6 +313,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         _writeGate.Dispose();
     }
 
+    private static string ConnectionString(string path, int lockTimeoutSeconds) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        // Waits this long for another writer (another `triggers` process) instead of failing with SQLITE_BUSY.
+        DefaultTimeout = lockTimeoutSeconds,
+    }.ToString();
+
     private static DeliveryStoreException Damaged(string path, string damage) => new(
         DeliveryStoreFault.Damaged,
         path,
@@ -367,16 +383,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         _ => new(DeliveryStoreFault.Other, Path, $"the delivery queue '{Path}' failed: {exception.Message.TrimEnd('.')}; check the disk and the file", exception),
     };
 
-    private async Task PrepareAsync(DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
+    private async Task PrepareAsync(CancellationToken cancellationToken)
     {
         await GuardAsync(
             async () =>
             {
                 await using var connection = await OpenConnectionAsync(cancellationToken);
-                var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-                var hasTable = Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries';", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 1;
-                if (version == 0 && !hasTable && new FileInfo(Path).Length > 0 && mode != DeliveryStoreOpenMode.ReplaceDamaged
-                    && Convert.ToInt64(await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master;", cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+                var version = await CountAsync(connection, "PRAGMA user_version;", cancellationToken);
+                var hasTable = await CountAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries';", cancellationToken) == 1;
+                if (!hasTable && await CountAsync(connection, "SELECT count(*) FROM sqlite_master;", cancellationToken) > 0)
                 {
                     throw Damaged(Path, "is a SQLite database but not a delivery queue (it has other tables)");
                 }
@@ -390,6 +405,9 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 await ScalarAsync(connection, version == 1 && hasTable ? MigrateToVersion2 : Schema, cancellationToken);
             });
     }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, sql, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
@@ -467,7 +485,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         // Freed space is zeroed (rows rewritten by status changes leave old copies behind otherwise), so call data that
         // retention drops is really gone from the file. https://www.sqlite.org/pragma.html#pragma_secure_delete
         await using var secure = connection.CreateCommand();
-        secure.CommandText = "PRAGMA secure_delete = ON;";
+        secure.CommandText = "PRAGMA secure_delete = ON;" + ConnectionPragmas;
         await secure.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -181,6 +181,58 @@ public sealed class StoreSafetyTests : IDisposable
         Assert.Equal((false, false, "CAS-OLD"), (resent.Created, resent.Conflict, resent.Record.Number));
     }
 
+    [Fact]
+    public async Task A_full_disk_stops_intake_with_one_line_and_keeps_what_is_queued()
+    {
+        using var store = await SqliteDeliveryStore.OpenAsync(_data.Path);
+        await store.EnqueueAsync(SqliteDeliveryStoreTests.Delivery("queued"), T0, default);
+        var pages = await PageCountAsync();
+
+        // SQLite answers SQLITE_FULL exactly as for a full disk once the database may not grow.
+        store.ConnectionPragmas = $"PRAGMA max_page_count = {pages};";
+        var full = await Assert.ThrowsAsync<DeliveryStoreException>(async () =>
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                await store.EnqueueAsync(SqliteDeliveryStoreTests.Delivery($"more-{i}"), T0, default);
+            }
+        });
+
+        Assert.Equal(DeliveryStoreFault.DiskFull, full.Fault);
+        Assert.Equal($"the disk holding the delivery queue '{DatabasePath}' is full; intake stopped and what is queued is kept: free some space, then run again", full.Message);
+        store.ConnectionPragmas = null;
+        SqliteConnection.ClearAllPools();
+        Assert.NotNull(await store.GetAsync(SqliteDeliveryStoreTests.Delivery("queued").Id, default));
+    }
+
+    [Fact]
+    public async Task A_lock_held_by_another_process_is_one_line_naming_the_file()
+    {
+        using var store = await SqliteDeliveryStore.OpenAsync(_data.Path);
+        store.LockTimeoutSeconds = 1;
+        await using var other = new SqliteConnection($"Data Source={DatabasePath}");
+        await other.OpenAsync();
+        await using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN EXCLUSIVE;";
+            await begin.ExecuteNonQueryAsync();
+        }
+
+        var locked = await Assert.ThrowsAsync<DeliveryStoreException>(() => store.EnqueueAsync(SqliteDeliveryStoreTests.Delivery("call-1"), T0, default));
+
+        Assert.Equal(DeliveryStoreFault.Locked, locked.Fault);
+        Assert.StartsWith($"the delivery queue '{DatabasePath}' is locked by another process", locked.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<long> PageCountAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_count;";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     // The database and its write-ahead log, byte for byte: purged data must be gone from the files, not only from the rows.
     private string ReadFiles()
     {
