@@ -108,6 +108,21 @@ public sealed class HostileEventTests
         Assert.True(stream.Position > lineBytes, "the whole line was read past, not just its start");
     }
 
+    [Fact]
+    public async Task An_oversized_line_is_never_held_in_memory()
+    {
+        const int lineBytes = 64 * 1024 * 1024;
+        var stream = new ConcatenatedStream(Encoding.UTF8.GetBytes("{\"id\":\""), new RepeatingBytes((byte)'x', lineBytes), Encoding.UTF8.GetBytes($"\",{Rest}}}\n"));
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+
+        var lines = await ReadAllAsync(stream, new CallEventLimits { MaxLineBytes = 64 * 1024 });
+
+        // Other tests may allocate meanwhile; a line held in memory would cost 64 MB as bytes and 128 MB as text.
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Contains("over the limit of 65536 bytes", Assert.Single(lines).Error, StringComparison.Ordinal);
+        Assert.True(allocated < 32 * 1024 * 1024, $"reading the line allocated {allocated / (1024 * 1024)} MB");
+    }
+
     private static async Task<List<ParsedCallEvent>> ReadAllAsync(Stream stream, CallEventLimits? limits = null)
     {
         var lines = new List<ParsedCallEvent>();
