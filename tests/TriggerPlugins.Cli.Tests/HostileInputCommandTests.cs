@@ -73,6 +73,18 @@ public sealed class HostileInputCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Render_refuses_a_number_in_an_enum_field_instead_of_crashing()
+    {
+        var file = Path.Combine(_folder.Path, "event.json");
+        await File.WriteAllTextAsync(file, """{"id":"c1","kind":"call-end","direction":5,"status":"answered","startTime":"2025-03-14T09:30:00Z"}""");
+
+        var result = await TriggersProcess.RunAsync(["render", "--config", "samples/config", "--configuration", "default", "--event", file], EmulatorLikeEnvironment);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: event.json: line 1, column 43: direction: found 5; expected one of: inbound, outbound", result.StandardError.Trim());
+    }
+
+    [Fact]
     public async Task A_purge_date_in_the_future_is_refused()
     {
         var result = await TriggersProcess.RunAsync(["deliveries", "purge", "--before", "2999-01-01", "--data", _folder.Path]);
