@@ -29,7 +29,8 @@ internal static class Workload
         }
     }
 
-    private static IEnumerable<CallEvent> Calls(LoadOptions options)
+    /// <summary>One call-end event per call.</summary>
+    public static IEnumerable<CallEvent> Calls(LoadOptions options)
     {
         var random = new Random(20261125);
         var start = DateTimeOffset.UtcNow.AddHours(-1);
