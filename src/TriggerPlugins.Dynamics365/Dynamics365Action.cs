@@ -97,7 +97,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             null);
         var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
             ? null
-            : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}'; absent when none matches>)";
+            : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}' and isdisabled eq false, the lowest id; absent when none matches>)";
         var body = IncidentBody.Build(IncidentIds.FromDelivery(request.DeliveryId), ticket, customer, owner);
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -163,19 +163,33 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
     private void Log(ActionOutcome outcome, ActionRequest request)
     {
-        if (!_logger.IsEnabled(LogLevel.Warning))
-        {
-            return;
-        }
-
         switch (outcome)
         {
             case ActionFailedPermanent permanent:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}", request.Call.Id, request.DeliveryId, permanent.Code, permanent.Reason);
+                PluginLog.PermanentFailure(_logger, request.Call.Id, request.DeliveryId, permanent.Code ?? "-", permanent.Reason);
                 break;
             case ActionFailedTransient transient:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure (retry after {RetryAfter}): {Reason}", request.Call.Id, request.DeliveryId, transient.RetryAfter, transient.Reason);
+                // No "(null)": without a Retry-After the host's backoff decides when.
+                PluginLog.TransientFailure(_logger, request.Call.Id, request.DeliveryId,
+                    transient.RetryAfter is { } wait ? $"retry in {Math.Ceiling(wait.TotalSeconds):0} s at the earliest" : "retried with backoff",
+                    transient.Reason);
                 break;
         }
     }
+}
+
+/// <summary>The plugin's log messages with pinned event ids.</summary>
+internal static partial class PluginLog
+{
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}")]
+    public static partial void PermanentFailure(ILogger logger, string callId, string deliveryId, string code, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure ({When}): {Reason}")]
+    public static partial void TransientFailure(ILogger logger, string callId, string deliveryId, string when, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Dataverse refused the owner {SystemUserId} of call {CallId}'s ticket ({Error}); creating it once more, owned by the integration user")]
+    public static partial void OwnerRefused(ILogger logger, string callId, Guid systemUserId, string error);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user until {ReopensAt:O}; its requests wait until then")]
+    public static partial void GateClosed(ILogger logger, DateTimeOffset reopensAt);
 }

@@ -30,6 +30,11 @@ internal sealed class RecordFactory(EntitySchemaCatalog schemas, Uri webApiRoot,
                     throw DataverseErrors.RecordNotFound(target, targetId);
                 }
 
+                if (navigation.Name == "ownerid" && transaction.Peek(target, targetId)?["isdisabled"]?.GetValue<bool>() == true)
+                {
+                    throw DataverseErrors.DisabledOwner();
+                }
+
                 record[navigation.LookupAttribute] = targetId.ToString("D");
             }
             else if (name.StartsWith('@') || name.Contains('@', StringComparison.Ordinal))
