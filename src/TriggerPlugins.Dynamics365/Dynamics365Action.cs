@@ -27,6 +27,9 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
     private readonly HttpHandlers _handlers = new();
     private readonly SettingsCache _settings;
     private readonly ConcurrentDictionary<string, Lazy<AccountRuntime>> _runtimes = new(StringComparer.Ordinal);
+
+    // Contacts are the environment's, not the account's: two accounts of one weburl share one cache and one lock per number.
+    private readonly ConcurrentDictionary<string, ContactDirectory> _contactsByEnvironment = new(StringComparer.OrdinalIgnoreCase);
     private int _disposed;
 
     /// <summary>Creates the action; the host calls this once, with the plugin's folder and logging.</summary>
@@ -159,7 +162,12 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
     private AccountRuntime Runtime(PreparedSettings prepared)
         => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
-            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory))).Value;
+            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account)))).Value;
+
+    private ContactDirectory Contacts(AccountSettings account)
+        => _contactsByEnvironment.GetOrAdd(
+            account.WebUri!.GetLeftPart(UriPartial.Authority),
+            _ => new ContactDirectory(_context.TimeProvider, _context.LoggerFactory.CreateLogger<ContactDirectory>()));
 
     private void Log(ActionOutcome outcome, ActionRequest request)
     {

@@ -8,14 +8,15 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 
 /// <summary>
 /// Everything one account keeps between calls: its MSAL client and token, its HTTP clients over the
-/// plugin's shared (or pinned) handler, and its contact and user caches.
+/// plugin's shared (or pinned) handler, and its user cache; the contact cache is the environment's.
 /// </summary>
 internal sealed class AccountRuntime : IDisposable
 {
     private readonly HttpClient _webApi;
     private readonly HttpClient _azureAd;
 
-    public AccountRuntime(AccountSettings account, HttpHandlers handlers, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="contacts">The environment's contact directory, shared by every account of the same weburl.</param>
+    public AccountRuntime(AccountSettings account, HttpHandlers handlers, TimeProvider time, ILoggerFactory loggers, ContactDirectory contacts)
     {
         var handler = handlers.For(account.NormalizedThumbprint);
         // The handler is the plugin's: the clients must not dispose it.
@@ -25,7 +26,7 @@ internal sealed class AccountRuntime : IDisposable
         Client = new DataverseClient(account, _webApi, Tokens, loggers.CreateLogger<DataverseClient>());
         Writer = new TicketWriter(
             Client,
-            new ContactDirectory(Client, time, loggers.CreateLogger<ContactDirectory>()),
+            contacts,
             new UserDirectory(Client, time, loggers.CreateLogger<UserDirectory>()),
             loggers.CreateLogger<TicketWriter>());
     }

@@ -26,7 +26,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
 
         var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
-        var created = await contacts.WithContactAsync(phone, async match =>
+        var created = await contacts.WithContactAsync(client, phone, async match =>
         {
             if (match.Note is not null)
             {
