@@ -93,6 +93,14 @@ internal static class DataverseErrors
             RetryAfterSeconds = retryAfterSeconds,
         };
 
+    // "Number of concurrent requests exceeded the limit of 52", error code -2147015898 (0x80072326), per
+    // https://learn.microsoft.com/power-apps/developer/data-platform/api-limits.
+    public static DataverseException ConcurrencyLimit(int limit) =>
+        new(429, "0x80072326", $"Number of concurrent requests exceeded the limit of {limit}.")
+        {
+            RetryAfterSeconds = 1,
+        };
+
     public static DataverseException ExecutionTimeLimit(int retryAfterSeconds) =>
         new(429, "0x80072321", "Combined execution time of incoming requests exceeded limit of 1,200,000 milliseconds over time window of 300 seconds. Decrease number of concurrent requests or reduce the duration of requests and try again later.")
         {

@@ -20,7 +20,10 @@ internal sealed class AccountRuntime : IDisposable
     {
         var handler = handlers.For(account.NormalizedThumbprint);
         // The handler is the plugin's: the clients must not dispose it.
-        _webApi = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        // Every Web API request of the account's user goes through its service-protection pacing and 429 gate. The
+        // delegating handler is not disposed: that would dispose the plugin's shared handler inside it.
+        ServiceProtection = new ServiceProtectionHandler(handler, time, loggers.CreateLogger<ServiceProtectionHandler>());
+        _webApi = new HttpClient(ServiceProtection, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         _azureAd = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         Tokens = new AccessTokens(account, _azureAd, time, loggers.CreateLogger<AccessTokens>());
         Client = new DataverseClient(account, _webApi, Tokens, loggers.CreateLogger<DataverseClient>());
@@ -32,6 +35,8 @@ internal sealed class AccountRuntime : IDisposable
     }
 
     public AccessTokens Tokens { get; }
+
+    public ServiceProtectionHandler ServiceProtection { get; }
 
     public DataverseClient Client { get; }
 
