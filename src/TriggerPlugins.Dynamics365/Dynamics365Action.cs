@@ -65,7 +65,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
         try
         {
-            return await Runtime(prepared).Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
+            return await Runtime(prepared).Next().Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
         }
         catch (ActionFailure failure)
         {
@@ -127,19 +127,33 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             return new ConnectionCheckResult(false, $"The account is not valid: {prepared.Errors}");
         }
 
-        var client = Runtime(prepared).Client;
+        // Every user of the account is checked: each must sign in and be a user of the environment.
+        var lines = new List<string>();
+        var ok = true;
+        foreach (var user in Runtime(prepared).Users)
+        {
+            var (connected, message) = await CheckUserAsync(user.Client, cancellationToken);
+            ok &= connected;
+            lines.Add(message);
+        }
+
+        return new ConnectionCheckResult(ok, string.Join(Environment.NewLine, lines));
+    }
+
+    private static async Task<(bool Ok, string Message)> CheckUserAsync(DataverseClient client, CancellationToken cancellationToken)
+    {
         try
         {
             var whoAmI = await client.SendForSuccessAsync(new DataverseRequest(HttpMethod.Get, "WhoAmI", "call WhoAmI"), cancellationToken);
             var userId = whoAmI?["UserId"]?.ToString();
             var organizationId = whoAmI?["OrganizationId"]?.ToString();
             return userId is null
-                ? new ConnectionCheckResult(false, $"{client.WebUrl} answered WhoAmI without a UserId: it does not look like a Dataverse environment.")
-                : new ConnectionCheckResult(true, $"Connected to {client.WebUrl} as user {userId} (organization {organizationId}).");
+                ? (false, $"{client.WebUrl} answered WhoAmI without a UserId: it does not look like a Dataverse environment.")
+                : (true, $"Connected to {client.WebUrl} as user {userId} (organization {organizationId}).");
         }
         catch (ActionFailure failure)
         {
-            return new ConnectionCheckResult(false, failure.Message);
+            return (false, failure.Message);
         }
     }
 

@@ -14,11 +14,22 @@ internal sealed class ServiceProtectionBudget(TimeProvider clock)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, CallerState> _byCaller = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Requests that arrived while their user's window was open (after a 429, before its Retry-After passed).</summary>
+    /// <summary>
+    /// Requests that arrived while their user's window was open: after the 429 that opened it had been answered, before
+    /// its Retry-After passed. (Requests already on their way when the 429 was answered are not counted: the client
+    /// could not know.)
+    /// </summary>
     public int RequestsIntoOpenWindow { get; private set; }
 
+    public DateTimeOffset Now => clock.GetUtcNow();
+
     /// <summary>Uses one request of <paramref name="caller"/>'s budget, or says how long to wait.</summary>
-    public bool TryConsume(string caller, int limit, TimeSpan window, out TimeSpan retryAfter)
+    /// <param name="caller">The user (client id or user name).</param>
+    /// <param name="limit">Requests allowed in the window.</param>
+    /// <param name="window">The sliding window.</param>
+    /// <param name="arrivedAt">When the request arrived (before any injected latency).</param>
+    /// <param name="retryAfter">How long the caller must wait, when refused.</param>
+    public bool TryConsume(string caller, int limit, TimeSpan window, DateTimeOffset arrivedAt, out TimeSpan retryAfter)
     {
         var now = clock.GetUtcNow();
         lock (_gate)
@@ -27,7 +38,11 @@ internal sealed class ServiceProtectionBudget(TimeProvider clock)
             if (now < state.BlockedUntil)
             {
                 // Hammering an open window extends it by a 300th of the window (1 s at the documented 5 minutes).
-                RequestsIntoOpenWindow++;
+                if (state.AnsweredAt is { } answered && arrivedAt > answered)
+                {
+                    RequestsIntoOpenWindow++;
+                }
+
                 state.BlockedUntil += window / 300;
                 retryAfter = state.BlockedUntil - now;
                 return false;
@@ -41,6 +56,7 @@ internal sealed class ServiceProtectionBudget(TimeProvider clock)
             if (state.Recent.Count >= limit)
             {
                 state.BlockedUntil = state.Recent.Peek() + window;
+                state.AnsweredAt = null;
                 retryAfter = state.BlockedUntil - now;
                 return false;
             }
@@ -48,6 +64,16 @@ internal sealed class ServiceProtectionBudget(TimeProvider clock)
             state.Recent.Enqueue(now);
             retryAfter = TimeSpan.Zero;
             return true;
+        }
+    }
+
+    /// <summary>The 429 that opened <paramref name="caller"/>'s window has been answered: later arrivals are counted.</summary>
+    public void Answered(string caller)
+    {
+        var now = clock.GetUtcNow();
+        lock (_gate)
+        {
+            State(caller).AnsweredAt ??= now;
         }
     }
 
@@ -93,5 +119,7 @@ internal sealed class ServiceProtectionBudget(TimeProvider clock)
         public DateTimeOffset BlockedUntil { get; set; } = DateTimeOffset.MinValue;
 
         public int InFlight { get; set; }
+
+        public DateTimeOffset? AnsweredAt { get; set; }
     }
 }

@@ -87,8 +87,11 @@ internal static class DataverseErrors
     public static DataverseException NotMemberOfOrganization() =>
         new(403, "0x80072560", "The user is not a member of the organization.");
 
+    /// <summary>"Number of requests exceeded the limit" (-2147015902).</summary>
+    public const string RequestsLimitCode = "0x80072322";
+
     public static DataverseException ServiceProtectionLimit(int limit, TimeSpan window, int retryAfterSeconds) =>
-        new(429, "0x80072322", $"Number of requests exceeded the limit of {limit} over time window of {(int)Math.Ceiling(window.TotalSeconds)} seconds.")
+        new(429, RequestsLimitCode, $"Number of requests exceeded the limit of {limit} over time window of {(int)Math.Ceiling(window.TotalSeconds)} seconds.")
         {
             RetryAfterSeconds = retryAfterSeconds,
         };

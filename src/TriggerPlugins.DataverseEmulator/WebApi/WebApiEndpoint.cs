@@ -31,6 +31,7 @@ internal sealed class WebApiEndpoint(
     public async Task HandleAsync(HttpContext context, string resource)
     {
         var settings = faults.Snapshot();
+        var arrivedAt = budget.Now;
         if (settings.Latency > TimeSpan.Zero)
         {
             await Task.Delay(settings.Latency, context.RequestAborted);
@@ -67,7 +68,7 @@ internal sealed class WebApiEndpoint(
                 // Time-scaled: the window and the count shrink together, so the allowed rate is the documented one.
                 var scaledLimit = Math.Max(1, (int)Math.Ceiling(limit / settings.ServiceProtectionTimeScale));
                 var scaledWindow = settings.ServiceProtectionWindow / settings.ServiceProtectionTimeScale;
-                if (!budget.TryConsume(caller.Principal.Name, scaledLimit, scaledWindow, out var wait))
+                if (!budget.TryConsume(caller.Principal.Name, scaledLimit, scaledWindow, arrivedAt, out var wait))
                 {
                     throw DataverseErrors.ServiceProtectionLimit(scaledLimit, scaledWindow, WholeSeconds(wait));
                 }
@@ -89,6 +90,11 @@ internal sealed class WebApiEndpoint(
         catch (DataverseException error)
         {
             await JsonResponses.WriteErrorAsync(context, error);
+            if (error.Code == DataverseErrors.RequestsLimitCode)
+            {
+                await context.Response.CompleteAsync();
+                budget.Answered(caller.Principal.Name);
+            }
         }
         finally
         {

@@ -25,8 +25,11 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
     /// <summary>The documented per-user limit is 6,000 requests per 5 minutes; 5% is kept as a margin.</summary>
     public const int RequestsPerWindow = 5_700;
 
-    /// <summary>The documented limit is 52 concurrent requests per user.</summary>
-    public const int MaxConcurrency = 48;
+    /// <summary>
+    /// The documented limit is 52 concurrent requests per user; 16 keep well under it, and every request let through is
+    /// sent at once (the connection pool has room for it), so none waits in a queue to be sent after a 429.
+    /// </summary>
+    public const int MaxConcurrency = 16;
 
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
 
@@ -59,6 +62,9 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         _window = window ?? Window;
         _limit = MaxConcurrency;
     }
+
+    /// <summary>True while a 429's Retry-After (plus the margin) has not passed: the user's requests are held.</summary>
+    public bool IsClosed => Closed() is not null;
 
     /// <summary>Requests answered locally (never sent) because the user was closed or out of budget.</summary>
     public int HeldRequests => Volatile.Read(ref _held);

@@ -80,7 +80,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             return null;
         }
 
-        var user = await users.FindAsync(agent.Email, cancellationToken);
+        var user = await users.FindAsync(client, agent.Email, cancellationToken);
         if (user is null)
         {
             notes.Add($"No enabled Dynamics 365 user has the email of agent '{agent.Name ?? agent.Id}' as primary email (internalemailaddress); the ticket is owned by the integration user. Make the two emails equal (on an enabled user) to assign future tickets.");

@@ -11,7 +11,7 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 /// outcome says so. Answers are cached by lower-cased email (10 minutes; "no such user" for 1 minute, so a fix in
 /// Dynamics is seen soon), and one lookup per email runs at a time.
 /// </summary>
-internal sealed class UserDirectory(DataverseClient client, TimeProvider time, ILogger logger)
+internal sealed class UserDirectory(TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan FoundLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan MissingLifetime = TimeSpan.FromMinutes(1);
@@ -23,7 +23,7 @@ internal sealed class UserDirectory(DataverseClient client, TimeProvider time, I
     private readonly KeyedLocks _locks = new();
 
     /// <summary>The enabled user with the email (and a note when several share it), or null when none has it.</summary>
-    public async Task<AgentUser?> FindAsync(string email, CancellationToken cancellationToken)
+    public async Task<AgentUser?> FindAsync(DataverseClient client, string email, CancellationToken cancellationToken)
     {
         var key = Key(email);
         if (_cache.TryGet(key, out var cached))

@@ -12,10 +12,10 @@ public sealed class ServiceProtectionHandlerTests
     [Fact]
     public void The_limits_are_the_documented_ones_minus_the_margins_the_docs_state()
     {
-        // templates/README.md and README.md quote these: 5,700 per 5 minutes, 48 in flight, Retry-After + 1 s.
+        // templates/README.md and README.md quote these: 5,700 per 5 minutes, 16 in flight, Retry-After + 1 s.
         Assert.Equal(5_700, ServiceProtectionHandler.RequestsPerWindow);
         Assert.Equal(TimeSpan.FromMinutes(5), ServiceProtectionHandler.Window);
-        Assert.Equal(48, ServiceProtectionHandler.MaxConcurrency);
+        Assert.Equal(16, ServiceProtectionHandler.MaxConcurrency);
         Assert.Equal(TimeSpan.FromSeconds(1), ServiceProtectionHandler.ReopenMargin);
     }
 
