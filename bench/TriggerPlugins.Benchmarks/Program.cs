@@ -7,5 +7,11 @@ if (args is ["load", .. var rest])
     return await LoadRunner.RunAsync(LoadOptions.Parse(rest));
 }
 
+// `service-protection`: one account's sustained throughput at the documented per-user limits (time-scaled emulator).
+if (args is ["service-protection", .. var options])
+{
+    return await ServiceProtectionRunner.RunAsync(options);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadRunner).Assembly).Run(args);
 return 0;

@@ -43,7 +43,10 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
     public const string LocalCode = "0x80072322";
 
     private readonly Lock _gate = new();
+    // Completion times of the requests sent in the window: a request counts from when its answer came back, never
+    // earlier than Dataverse counted it, so the window never frees a slot before Dataverse's does.
     private readonly Queue<long> _sent = new();
+    private int _pacedInFlight;
     private readonly Queue<TaskCompletionSource> _waiting = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -80,6 +83,7 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
 
         await EnterAsync(cancellationToken);
         var released = false;
+        var admitted = false;
         try
         {
             // Closed while this request waited for a slot: it must not be sent into the open window either.
@@ -93,8 +97,9 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
                 return Held(request, paced, $"the user's budget of {_requestsPerWindow} requests per {_window.TotalSeconds:0} s is spent");
             }
 
+            admitted = true;
             var response = await base.SendAsync(request, cancellationToken);
-            Release(response.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter(response) : null);
+            Release(response.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter(response) : null, sent: true);
             released = true;
             return response;
         }
@@ -102,7 +107,7 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         {
             if (!released)
             {
-                Release(throttledFor: null, success: false);
+                Release(throttledFor: null, success: false, sent: admitted);
             }
         }
     }
@@ -155,13 +160,14 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
                     _sent.Dequeue();
                 }
 
-                if (_sent.Count < _requestsPerWindow)
+                if (_sent.Count + _pacedInFlight < _requestsPerWindow)
                 {
-                    _sent.Enqueue(now);
+                    _pacedInFlight++;
                     return null;
                 }
 
-                wait = _window - _time.GetElapsedTime(_sent.Peek(), now);
+                // Everything counted is still in flight (a tiny budget): look again shortly.
+                wait = _sent.Count > 0 ? _window - _time.GetElapsedTime(_sent.Peek(), now) : TimeSpan.FromMilliseconds(50);
             }
 
             if (wait > MaxPacingWait)
@@ -173,12 +179,18 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         }
     }
 
-    private void Release(TimeSpan? throttledFor, bool success = true)
+    private void Release(TimeSpan? throttledFor, bool success = true, bool sent = false)
     {
         DateTimeOffset? closedUntil = null;
         lock (_gate)
         {
             _inFlight--;
+            if (sent)
+            {
+                _pacedInFlight--;
+                _sent.Enqueue(_time.GetTimestamp());
+            }
+
             if (throttledFor is { } wait)
             {
                 var until = _time.GetUtcNow() + wait + ReopenMargin;

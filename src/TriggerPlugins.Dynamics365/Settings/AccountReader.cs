@@ -21,6 +21,7 @@ internal static class AccountReader
             AuthorityHost = fields.String("authorityHost"),
             TrustedCertificateThumbprint = fields.String("trustedCertificateThumbprint"),
             RequestTimeoutSeconds = fields.Integer("requestTimeoutSeconds"),
+            ServiceProtectionTimeScale = fields.Integer("serviceProtectionTimeScale"),
             ApplicationUsers = ReadApplicationUsers(fields.Element("applicationUsers"), source, problems),
         };
     }

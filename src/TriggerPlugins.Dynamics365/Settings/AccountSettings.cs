@@ -22,6 +22,7 @@ internal sealed record AccountSettings
     [
         "plugin", "authMode", "username", "password", "clientId", "tenantId", "clientSecret", "weburl",
         "authorityHost", "trustedCertificateThumbprint", "requestTimeoutSeconds", "applicationUsers",
+        "serviceProtectionTimeScale",
     ];
 
     /// <summary>The most application users one account may list (besides its own clientId).</summary>
@@ -43,6 +44,12 @@ internal sealed record AccountSettings
     /// requests are spread over the account's own user and these, each with its own service protection budget.
     /// </summary>
     public IReadOnlyList<ApplicationUser> ApplicationUsers { get; init; } = [];
+
+    /// <summary>
+    /// Emulator only (loopback weburl): runs the per-user service protection pacing this many times faster, to match the
+    /// emulator's <c>ServiceProtectionTimeScale</c> (window and request count divided by it). Absent: 1, the documented limits.
+    /// </summary>
+    public int? ServiceProtectionTimeScale { get; init; }
 
     /// <summary>The account as each of its users signs in: itself first, then one per <see cref="ApplicationUsers"/> entry.</summary>
     public IEnumerable<AccountSettings> Users()

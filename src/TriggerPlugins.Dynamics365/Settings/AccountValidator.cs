@@ -117,6 +117,16 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
                 .OverridePropertyName("applicationUsers");
         });
 
+        When(a => a.ServiceProtectionTimeScale is not null, () =>
+        {
+            RuleFor(a => a.ServiceProtectionTimeScale)
+                .Cascade(CascadeMode.Stop)
+                .InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000 (the emulator's ServiceProtectionTimeScale)")
+                .Must((a, _) => a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
+                .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (Dynamics 365's limits are not time-scaled)")
+                .OverridePropertyName("serviceProtectionTimeScale");
+        });
+
         RuleFor(a => a.RequestTimeoutSeconds)
             .InclusiveBetween(1, 300).When(a => a.RequestTimeoutSeconds is not null)
             .WithMessage("must be between 1 and 300 seconds (default 30)")

@@ -71,7 +71,11 @@ internal sealed class UserChannel : IDisposable
     {
         // Every Web API request of the user goes through its service-protection pacing and 429 gate. The delegating
         // handler is not disposed: that would dispose the plugin's shared handler inside it.
-        ServiceProtection = new ServiceProtectionHandler(handler, time, loggers.CreateLogger<ServiceProtectionHandler>());
+        var scale = user.ServiceProtectionTimeScale ?? 1;
+        ServiceProtection = new ServiceProtectionHandler(
+            handler, time, loggers.CreateLogger<ServiceProtectionHandler>(),
+            requestsPerWindow: (int)Math.Ceiling(ServiceProtectionHandler.RequestsPerWindow / (double)scale),
+            window: ServiceProtectionHandler.Window / scale);
         _webApi = new HttpClient(ServiceProtection, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         Tokens = new AccessTokens(user, azureAd, time, loggers.CreateLogger<AccessTokens>());
         Client = new DataverseClient(user, _webApi, Tokens, loggers.CreateLogger<DataverseClient>());

@@ -47,6 +47,8 @@ public sealed class AccountValidationTests
         { "requestTimeoutSeconds", 0, "between 1 and 300 seconds" },
         { "clientId", 42, "must be a string, not a number" },
         { "applicationUsers", "2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20", "must be a list of" },
+        { "serviceProtectionTimeScale", 60, "is honoured only for the emulator on a loopback host" },
+        { "serviceProtectionTimeScale", 0, "must be between 1 and 1000" },
         { "applicationUsers", JsonNode.Parse("""[{ "clientId": "2B8F6C1E-9D4A-4F7B-8E3C-5A1D9B7E4C20", "clientSecret": "s" }]"""), "lists a clientId twice (or the account's own clientId)" },
     };
 
