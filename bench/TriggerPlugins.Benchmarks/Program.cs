@@ -13,5 +13,11 @@ if (args is ["service-protection", .. var options])
     return await ServiceProtectionRunner.RunAsync(options);
 }
 
+// `queue`: the SQLite queue's size and start time with many settled deliveries (retention).
+if (args is ["queue", .. var queueArgs])
+{
+    return await TriggerPlugins.Benchmarks.Queue.QueueSizeRunner.RunAsync(queueArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadRunner).Assembly).Run(args);
 return 0;
