@@ -15,7 +15,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <summary>The database's file name in the data folder.</summary>
     public const string FileName = "deliveries.db";
 
-    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes";
+    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, failure_code";
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -37,10 +37,23 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             external_id     TEXT,
             number          TEXT,
             url             TEXT,
-            notes           TEXT
+            notes           TEXT,
+            failure_code    TEXT
         );
         CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, next_attempt_at);
-        PRAGMA user_version = 1;
+        """;
+
+    // Version 2 added failure_code; a version-1 file gets the column (empty for its old dead letters) on open.
+    private const string Upgrade = """
+        SELECT count(*) FROM pragma_table_info('deliveries') WHERE name = 'failure_code';
+        """;
+
+    private const string Filter = """
+        ($status IS NULL OR status = $status)
+        AND ($account IS NULL OR account = $account)
+        AND ($code IS NULL OR failure_code = $code)
+        AND ($prefix IS NULL OR substr(failure_code, 1, length($prefix)) = $prefix)
+        AND ($since IS NULL OR updated_at >= $since)
         """;
 
     private readonly string _connectionString;
@@ -81,6 +94,16 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         await using var schema = connection.CreateCommand();
         schema.CommandText = Schema;
         await schema.ExecuteNonQueryAsync(cancellationToken);
+        await using var upgrade = connection.CreateCommand();
+        upgrade.CommandText = Upgrade;
+        if (Convert.ToInt64(await upgrade.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            upgrade.CommandText = "ALTER TABLE deliveries ADD COLUMN failure_code TEXT;";
+            await upgrade.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        upgrade.CommandText = "PRAGMA user_version = 2;";
+        await upgrade.ExecuteNonQueryAsync(cancellationToken);
         return store;
     }
 
@@ -124,14 +147,21 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE $status IS NULL OR status = $status ORDER BY created_at, id LIMIT $limit",
+        ListAsync(new DeliveryFilter { Status = status }, limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return QueryAsync(
+            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY created_at, id LIMIT $limit",
             p =>
             {
-                p.AddWithValue("$status", status is { } s ? StatusText(s) : DBNull.Value);
+                BindFilter(p, filter);
                 p.AddWithValue("$limit", limit);
             },
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -189,8 +219,19 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> DeadLetterAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TransitionAsync(id, DeliveryStatus.InFlight, DeliveryStatus.DeadLettered, now, "last_error = $reason", p => p.AddWithValue("$reason", reason), cancellationToken);
+    public Task<bool> DeadLetterAsync(string id, string reason, string? code, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransitionAsync(
+            id,
+            DeliveryStatus.InFlight,
+            DeliveryStatus.DeadLettered,
+            now,
+            "last_error = $reason, failure_code = $code",
+            p =>
+            {
+                p.AddWithValue("$reason", reason);
+                p.AddWithValue("$code", (object?)code ?? DBNull.Value);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<int> RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -207,6 +248,25 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<bool> RetryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         TransitionAsync(id, DeliveryStatus.DeadLettered, DeliveryStatus.Pending, now, "next_attempt_at = $now, window_start = $now", _ => { }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> RetryManyAsync(DeliveryFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ExecuteAsync(
+            $"""
+            UPDATE deliveries SET status = $pending, updated_at = $now, next_attempt_at = $now, window_start = $now
+            WHERE status = $dead AND {Filter}
+            """,
+            p =>
+            {
+                BindFilter(p, filter);
+                p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
+                p.AddWithValue("$dead", StatusText(DeliveryStatus.DeadLettered));
+                p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<bool> DiscardAsync(string id, CancellationToken cancellationToken) =>
@@ -235,6 +295,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         DeliveryStatus.Succeeded => "succeeded",
         _ => "dead-lettered",
     };
+
+    private static void BindFilter(SqliteParameterCollection p, DeliveryFilter filter)
+    {
+        p.AddWithValue("$status", filter.Status is { } s ? StatusText(s) : DBNull.Value);
+        p.AddWithValue("$account", (object?)filter.Account ?? DBNull.Value);
+        p.AddWithValue("$code", (object?)filter.ExactCode ?? DBNull.Value);
+        p.AddWithValue("$prefix", (object?)filter.CodePrefix ?? DBNull.Value);
+        p.AddWithValue("$since", filter.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
+    }
 
     private static DeliveryStatus ParseStatus(string text) => text switch
     {
@@ -337,6 +406,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         Number = reader.IsDBNull(16) ? null : reader.GetString(16),
         Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
         Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
+        FailureCode = reader.IsDBNull(19) ? null : reader.GetString(19),
     };
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
