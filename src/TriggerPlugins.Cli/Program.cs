@@ -31,4 +31,32 @@ if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine
     return ExitCodes.UsageError;
 }
 
-return await parseResult.InvokeAsync();
+// A user's mistake (a folder that cannot be written, a port in use, a file that cannot be read) is one line and
+// exit code 2; anything else is a bug, exit 1. The stack trace only with -v.
+var verbose = parseResult.Tokens.Any(t => t.Value is "-v" or "--verbose");
+try
+{
+    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync("interrupted.");
+    return ExitCodes.Cancelled;
+}
+catch (Exception exception)
+{
+    var userMistake = CommandErrors.IsUserMistake(exception);
+    await Console.Error.WriteLineAsync(userMistake
+        ? $"error: {CommandErrors.Describe(exception)}"
+        : $"error: unexpected {exception.GetType().Name}: {exception.Message} (a bug: please report it with the output of the same command with -v)");
+    if (verbose)
+    {
+        await Console.Error.WriteLineAsync(exception.ToString());
+    }
+    else
+    {
+        await Console.Error.WriteLineAsync("(add -v for the details)");
+    }
+
+    return userMistake ? ExitCodes.UsageError : ExitCodes.Problems;
+}

@@ -161,9 +161,10 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
             () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory))).Value;
 
+    // The host reports every outcome (result line, dead letter, "will retry at"): this is detail for -v only.
     private void Log(ActionOutcome outcome, ActionRequest request)
     {
-        if (!_logger.IsEnabled(LogLevel.Warning))
+        if (!_logger.IsEnabled(LogLevel.Debug))
         {
             return;
         }
@@ -171,10 +172,13 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         switch (outcome)
         {
             case ActionFailedPermanent permanent:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}", request.Call.Id, request.DeliveryId, permanent.Code, permanent.Reason);
+                _logger.LogDebug("Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}", request.Call.Id, request.DeliveryId, permanent.Code ?? "(no code)", permanent.Reason);
+                break;
+            case ActionFailedTransient { RetryAfter: { } retryAfter } transient:
+                _logger.LogDebug("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure (Dynamics asked to wait {RetryAfter}): {Reason}", request.Call.Id, request.DeliveryId, retryAfter, transient.Reason);
                 break;
             case ActionFailedTransient transient:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure (retry after {RetryAfter}): {Reason}", request.Call.Id, request.DeliveryId, transient.RetryAfter, transient.Reason);
+                _logger.LogDebug("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure: {Reason}", request.Call.Id, request.DeliveryId, transient.Reason);
                 break;
         }
     }

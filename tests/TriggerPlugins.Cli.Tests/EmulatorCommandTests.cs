@@ -31,8 +31,8 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(1, result.ExitCode);
         var output = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(output, l => l.Contains("\"line\":2", StringComparison.Ordinal) && l.Contains("\"status\":\"invalid\"", StringComparison.Ordinal));
-        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0001\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
-        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0003\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0001\"", StringComparison.Ordinal) && l.Contains("\"status\":\"created\"", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0003\"", StringComparison.Ordinal) && l.Contains("\"status\":\"created\"", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
     }
 
@@ -48,8 +48,8 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
 
         Assert.True(first.ExitCode == 0, first.All);
         Assert.True(second.ExitCode == 0, second.All);
-        Assert.Contains("\"status\":\"succeeded\"", first.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("\"status\":\"already-delivered\"", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"created\"", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"already-existed\"", second.StandardOutput, StringComparison.Ordinal);
         Assert.Single(fixture.Emulator.Store.Records("incidents"), r => r["new_callid"]?.ToString() == "cli-twice-0001");
     }
 

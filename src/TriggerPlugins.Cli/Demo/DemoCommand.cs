@@ -29,6 +29,12 @@ internal static class DemoCommand
         {
             var eventsFile = parse.GetValue(events)?.FullName ?? SamplePaths.DemoEvents;
             var configDirectory = parse.GetValue(config)?.FullName ?? SamplePaths.DemoConfig;
+            if (!File.Exists(eventsFile))
+            {
+                await Console.Error.WriteLineAsync($"error: --events: file '{eventsFile}' does not exist; give a file of call events, one JSON object a line (e.g. samples/events/calls.ndjson).");
+                return ExitCodes.UsageError;
+            }
+
             // The table says what failed and why; the log lines would only repeat it.
             using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Critical);
             return await RunAsync(eventsFile, configDirectory, loggerFactory, cancellationToken);

@@ -52,15 +52,19 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
-            using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning);
+            using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning, outcomesOnStandardOutput: true);
             await using var session = HostSession.Open(CommonOptions.PluginsPath(parse.GetValue(plugins)), parse.GetValue(config)!.FullName, loggerFactory);
             if (session.Configuration.HasErrors || session.Plugins.Plugins.Count == 0)
             {
                 ProblemPrinter.Print(session.Plugins.Failures, Console.Error);
                 ProblemPrinter.Print(session.Configuration.Problems, Console.Error);
+                ConfigHints.PrintEmulatorHint(session.Configuration.Problems, Console.Error);
                 await Console.Error.WriteLineAsync("error: the configuration has errors (see above); nothing was run. `triggers validate` lists them.");
                 return ExitCodes.UsageError;
             }
+
+            // Warnings (unknown template variables...) are said once at start: they do not stop the run.
+            ProblemPrinter.Print(session.Configuration.Problems, Console.Error);
 
             var options = new DeliveryOptions();
             options.BaseDelay = parse.GetValue(baseDelay) ?? options.BaseDelay;
