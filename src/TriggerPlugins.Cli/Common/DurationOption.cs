@@ -14,9 +14,9 @@ internal static class DurationOption
         ("h", TimeSpan.FromHours),
     ];
 
-    public static Option<TimeSpan?> Create(string name, string description) => new(name)
+    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? defaultValue = null) => new(name)
     {
-        Description = description + " (e.g. 250ms, 2s, 5m, 6h)",
+        Description = description + " (e.g. 250ms, 2s, 5m, 6h" + (defaultValue is { } d ? $"; default {Format(d)})" : ")"),
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
@@ -29,6 +29,13 @@ internal static class DurationOption
             return null;
         },
     };
+
+    /// <summary>A duration the way <see cref="TryParse"/> reads it: <c>6h</c>, <c>5m</c>, <c>2s</c>, <c>250ms</c>.</summary>
+    public static string Format(TimeSpan value) =>
+        value.Ticks % TimeSpan.TicksPerHour == 0 && value > TimeSpan.Zero ? $"{value.TotalHours:0}h"
+        : value.Ticks % TimeSpan.TicksPerMinute == 0 && value > TimeSpan.Zero ? $"{value.TotalMinutes:0}m"
+        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.TotalSeconds:0}s"
+        : $"{value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
 
     public static bool TryParse(string text, out TimeSpan value)
     {

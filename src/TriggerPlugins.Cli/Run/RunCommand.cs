@@ -34,10 +34,14 @@ internal static class RunCommand
             }
         });
 
-        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter");
-        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
-        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
-        var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+        var defaults = new DeliveryOptions();
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter", defaults.BaseDelay);
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)", defaults.MaxDelay);
+        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered", defaults.Deadline);
+        var concurrency = new Option<int?>("--max-concurrency-per-account")
+        {
+            Description = $"Actions running at once per account (Dynamics allows {DeliveryOptionsValidator.ServiceConcurrencyLimit} per user; default {defaults.MaxConcurrencyPerAccount}).",
+        };
 
         var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
         {

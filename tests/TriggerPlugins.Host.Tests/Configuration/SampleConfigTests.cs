@@ -54,6 +54,18 @@ public sealed class SampleConfigTests
     }
 
     [Fact]
+    public void The_escalation_sample_that_promises_a_high_priority_ticket_sets_priority_high()
+    {
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
+        var escalations = configuration.Triggers.Single(t => t.Name == "escalations");
+
+        var used = configuration.Configurations[Assert.Single(escalations.Actions).Configuration];
+
+        // Dataverse incident prioritycode: 1 High, 2 Normal, 3 Low.
+        Assert.Equal("1", used.Settings.GetProperty("fields").GetProperty("prioritycode").GetString());
+    }
+
+    [Fact]
     public void The_production_account_example_reads_its_secret_from_the_environment()
     {
         using var folder = new ConfigFolder()
