@@ -18,6 +18,20 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Contains("6 ticket(s) created", result.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task The_demo_fits_an_80_or_120_column_terminal(int columns)
+    {
+        var result = await TriggersProcess.RunAsync(["demo"], new Dictionary<string, string> { ["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture) }, timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.All(result.StandardOutput.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= columns, $"{line.Length} > {columns}: {line}"));
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(result.StandardOutput, @"CAS-\d{5}-[A-Z0-9]{6}"));
+        Assert.Contains("Alice Rossi", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("temp.agent@contoso.com", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_reports_a_malformed_line_and_still_processes_the_lines_after_it()
     {
