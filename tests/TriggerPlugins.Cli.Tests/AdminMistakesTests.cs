@@ -227,4 +227,32 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
         Assert.Contains("\"status\":\"created\"", second.StandardOutput, StringComparison.Ordinal);
         Assert.Single(restarted.Store.Records("incidents"), r => r["new_callid"]?.ToString() == "cli-restart-0001");
     }
+
+    [Fact]
+    public async Task Retry_of_an_unknown_delivery_id_is_exit_code_1_and_says_where_it_looked()
+    {
+        using var temp = new TempFolder();
+
+        var result = await TriggersProcess.RunAsync(["deliveries", "retry", "no-such-delivery", "--data", Path.Combine(temp.Path, "data")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no delivery 'no-such-delivery'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("triggers deliveries list", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_prints_every_unknown_template_variable_once_at_start_and_runs()
+    {
+        using var temp = new TempFolder();
+        var config = temp.CopyOfSampleConfig();
+        File.WriteAllText(Path.Combine(config, "configurations", "default.json"), """{ "plugin": "dynamics365", "title": "{{ call.nme }} {{ call.qeue }}" }""");
+
+        var result = await TriggersProcess.RunAsync(["run", "--config", config, "--data", Path.Combine(temp.Path, "data")], fixture.Environment, standardInput: string.Empty);
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Equal(1, CountOf(result.StandardError, "`call` has no member `nme`"));
+        Assert.Equal(1, CountOf(result.StandardError, "`call` has no member `qeue`"));
+
+        static int CountOf(string text, string what) => text.Split(what).Length - 1;
+    }
 }
