@@ -115,7 +115,7 @@ internal sealed class DataverseClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation} (a transient failure)."));
+                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation}."));
         }
         catch (MsalException ex)
         {
@@ -128,12 +128,12 @@ internal sealed class DataverseClient
         catch (HttpRequestException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message}) (a transient failure)."));
+                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message})."));
         }
         catch (IOException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message}) (a transient failure)."));
+                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message})."));
         }
     }
 

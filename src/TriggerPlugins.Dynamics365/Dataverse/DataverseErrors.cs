@@ -37,7 +37,7 @@ internal static class DataverseErrors
                 $"Dataverse refused to {reply.Operation} (HTTP 400{said}). Check the configuration's fields mapping (attribute names and value types).",
                 "dataverse.bad-request"),
             _ when status >= 500 || reply.Status == HttpStatusCode.RequestTimeout => ActionOutcome.Transient(
-                $"Dataverse failed to {reply.Operation} (HTTP {status}{said}) (a transient failure).",
+                $"Dataverse failed to {reply.Operation} (HTTP {status}{said}).",
                 reply.RetryAfter),
             _ => ActionOutcome.Permanent(
                 $"Dataverse answered HTTP {status} while trying to {reply.Operation}{said}.",
