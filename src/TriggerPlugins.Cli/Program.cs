@@ -7,6 +7,7 @@ using TriggerPlugins.Cli.Emulator;
 using TriggerPlugins.Cli.Render;
 using TriggerPlugins.Cli.Run;
 using TriggerPlugins.Cli.Validate;
+using TriggerPlugins.Host.Delivery;
 
 var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events through triggers and their plugin actions (dynamics 365 integration).")
 {
@@ -31,8 +32,8 @@ if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine
     return ExitCodes.UsageError;
 }
 
-// A user's mistake (a folder that cannot be written, a port in use, a file that cannot be read) is one line and
-// exit code 2; anything else is a bug, exit 1. The stack trace only with -v.
+// A user's mistake (a folder that cannot be written, a port in use, a damaged queue) is one line and exit code 2;
+// anything else is a bug, exit 1. The stack trace only with -v.
 var verbose = parseResult.Tokens.Any(t => t.Value is "-v" or "--verbose");
 try
 {
@@ -45,15 +46,15 @@ catch (OperationCanceledException)
 }
 catch (Exception exception)
 {
-    var userMistake = CommandErrors.IsUserMistake(exception);
+    var userMistake = exception is DeliveryStoreException || CommandErrors.IsUserMistake(exception);
     await Console.Error.WriteLineAsync(userMistake
-        ? $"error: {CommandErrors.Describe(exception)}"
+        ? $"error: {(exception is DeliveryStoreException ? exception.Message : CommandErrors.Describe(exception))}"
         : $"error: unexpected {exception.GetType().Name}: {exception.Message} (a bug: please report it with the output of the same command with -v)");
     if (verbose)
     {
         await Console.Error.WriteLineAsync(exception.ToString());
     }
-    else
+    else if (!userMistake)
     {
         await Console.Error.WriteLineAsync("(add -v for the details)");
     }

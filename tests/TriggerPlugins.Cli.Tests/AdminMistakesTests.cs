@@ -232,9 +232,12 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
     public async Task Retry_of_an_unknown_delivery_id_is_exit_code_1_and_says_where_it_looked()
     {
         using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+        var created = await TriggersProcess.RunAsync(["run", "--config", "samples/config", "--data", data], fixture.Environment, standardInput: string.Empty);
 
-        var result = await TriggersProcess.RunAsync(["deliveries", "retry", "no-such-delivery", "--data", Path.Combine(temp.Path, "data")]);
+        var result = await TriggersProcess.RunAsync(["deliveries", "retry", "no-such-delivery", "--data", data]);
 
+        Assert.True(created.ExitCode == 0, created.All);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no delivery 'no-such-delivery'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("triggers deliveries list", result.StandardError, StringComparison.Ordinal);

@@ -12,30 +12,37 @@ internal static class DurationOption
         ("s", TimeSpan.FromSeconds),
         ("m", TimeSpan.FromMinutes),
         ("h", TimeSpan.FromHours),
+        ("d", TimeSpan.FromDays),
     ];
 
-    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? defaultValue = null) => new(name)
+    /// <summary>
+    /// An optional duration; a value outside [<paramref name="min"/>, <paramref name="max"/>] is a parse error (exit 2).
+    /// <paramref name="defaultValue"/> is only shown in the help (the command applies its own default).
+    /// </summary>
+    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? min = null, TimeSpan? max = null, TimeSpan? defaultValue = null) => new(name)
     {
-        Description = description + " (e.g. 250ms, 2s, 5m, 6h" + (defaultValue is { } d ? $"; default {Format(d)})" : ")"),
+        Description = description + " (e.g. 250ms, 2s, 5m, 6h, 30d"
+            + (max is { } m ? $"; at most {Format(m)}" : string.Empty)
+            + (defaultValue is { } d ? $"; default {Format(d)}" : string.Empty) + ")",
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-            if (TryParse(text, out var value))
+            if (!TryParse(text, out var value))
             {
-                return value;
+                result.AddError($"{name}: '{text}' is not a duration; write a number followed by ms, s, m, h or d (e.g. 2s).");
+                return null;
             }
 
-            result.AddError($"{name}: '{text}' is not a duration; write a number followed by ms, s, m or h (e.g. 2s).");
-            return null;
+            var lowest = min ?? TimeSpan.FromMilliseconds(1);
+            if (value < lowest || (max is { } highest && value > highest))
+            {
+                result.AddError($"{name}: {text} is out of range; it must be between {Format(lowest)} and {(max is { } h ? Format(h) : "any length")}.");
+                return null;
+            }
+
+            return value;
         },
     };
-
-    /// <summary>A duration the way <see cref="TryParse"/> reads it: <c>6h</c>, <c>5m</c>, <c>2s</c>, <c>250ms</c>.</summary>
-    public static string Format(TimeSpan value) =>
-        value.Ticks % TimeSpan.TicksPerHour == 0 && value > TimeSpan.Zero ? $"{value.TotalHours:0}h"
-        : value.Ticks % TimeSpan.TicksPerMinute == 0 && value > TimeSpan.Zero ? $"{value.TotalMinutes:0}m"
-        : value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{value.TotalSeconds:0}s"
-        : $"{value.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms";
 
     public static bool TryParse(string text, out TimeSpan value)
     {
@@ -43,9 +50,10 @@ internal static class DurationOption
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                && number >= 0)
+                && number >= 0 && double.IsFinite(number))
             {
-                value = make(number);
+                // TimeSpan holds about 29,000 years: longer than 100 years reads as "the longest", which every bound refuses.
+                value = number * make(1).TotalDays <= 36500 ? make(number) : TimeSpan.MaxValue;
                 return true;
             }
         }
@@ -53,4 +61,12 @@ internal static class DurationOption
         value = default;
         return false;
     }
+
+    /// <summary>A duration the way <see cref="TryParse"/> reads it: <c>30d</c>, <c>6h</c>, <c>5m</c>, <c>2s</c>, <c>250ms</c>.</summary>
+    public static string Format(TimeSpan value) =>
+        value.TotalDays >= 1 && value.TotalDays % 1 == 0 ? $"{value.TotalDays:0}d"
+        : value.TotalHours >= 1 && value.TotalHours % 1 == 0 ? $"{value.TotalHours:0}h"
+        : value.TotalMinutes >= 1 && value.TotalMinutes % 1 == 0 ? $"{value.TotalMinutes:0}m"
+        : value.TotalSeconds >= 1 ? $"{value.TotalSeconds:0.###}s"
+        : $"{value.TotalMilliseconds:0}ms";
 }

@@ -21,6 +21,7 @@ internal static class DeliveriesCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Retry());
         command.Subcommands.Add(Discard());
+        command.Subcommands.Add(Purge());
         return command;
     }
 
@@ -34,9 +35,9 @@ internal static class DeliveriesCommand
         var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, filters.Code, filters.Account, filters.Since, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             var filter = filters.Read(parse) with { Status = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null };
-            var deliveries = await store.ListAsync(filter, parse.GetValue(limit), cancellationToken);
+            var deliveries = await store.ListMatchingAsync(filter, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
             {
                 var detail = d.Status == DeliveryStatus.Succeeded
@@ -77,7 +78,7 @@ internal static class DeliveriesCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             var now = TimeProvider.System.GetUtcNow();
             if (parse.GetValue(id) is not { } deliveryId)
             {
@@ -118,7 +119,7 @@ internal static class DeliveriesCommand
         var command = new Command("discard", "Remove a dead-lettered or pending delivery for good.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             if (await store.DiscardAsync(parse.GetValue(id)!, cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: discarded.");
@@ -127,6 +128,32 @@ internal static class DeliveriesCommand
 
             await Console.Error.WriteLineAsync($"error: no dead-lettered or pending delivery '{parse.GetValue(id)}'.");
             return ExitCodes.Problems;
+        });
+        return command;
+    }
+
+    private static Command Purge()
+    {
+        var data = CommonOptions.Data();
+        var before = new Option<DateTimeOffset>("--before")
+        {
+            Description = "Drop the call data of deliveries that succeeded before this date (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z).",
+            Required = true,
+        };
+        var command = new Command("purge", "Retention by hand: drop the call's personal data from succeeded deliveries, keeping ids, content hash and ticket reference. Dead letters are kept.") { data, before };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var cutoff = parse.GetValue(before);
+            if (cutoff > TimeProvider.System.GetUtcNow())
+            {
+                await Console.Error.WriteLineAsync($"error: --before {cutoff:O} is in the future; give a past date.");
+                return ExitCodes.UsageError;
+            }
+
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var purged = await store.PurgeSettledAsync(cutoff, cancellationToken);
+            Console.WriteLine($"{purged} delivery(ies) that succeeded before {cutoff:O} no longer hold call data.");
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -75,7 +75,7 @@ internal static class DemoCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"triggers-demo-{Guid.NewGuid():N}");
         try
         {
-            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), cancellationToken);
+            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(DemoTable.Build(rows.Select(r => Describe(r, emulator.Store)).ToList(), console.Profile.Width));
             var tickets = rows.Count(r => r.Result?.Succeeded == true);

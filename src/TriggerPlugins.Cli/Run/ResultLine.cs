@@ -47,7 +47,7 @@ internal sealed record ResultLine
     public bool? Resumed { get; init; }
 
     [JsonIgnore]
-    public bool IsFailure => Status is Statuses.Failed or Statuses.FailedEarlier or Statuses.Invalid;
+    public bool IsFailure => Status is Statuses.Failed or Statuses.FailedEarlier or Statuses.Invalid or Statuses.Conflict;
 
     public static ResultLine From(DeliveryResult result, int? line, bool resumed = false)
     {
@@ -56,7 +56,7 @@ internal sealed record ResultLine
         {
             Line = line,
             Event = delivery.EventId,
-            Status = (delivery.Status, result.AlreadyKnown) switch
+            Status = result.Conflict ? Statuses.Conflict : (delivery.Status, result.AlreadyKnown) switch
             {
                 (DeliveryStatus.Succeeded, false) => Statuses.Created,
                 (DeliveryStatus.Succeeded, true) => Statuses.AlreadyExisted,
@@ -73,9 +73,11 @@ internal sealed record ResultLine
             TicketNumber = delivery.Number,
             Url = delivery.Url?.ToString(),
             Notes = delivery.Notes.Count > 0 ? delivery.Notes : null,
-            Error = result.Succeeded ? null : delivery.LastError,
-            Code = result.Succeeded ? null : delivery.FailureCode,
-            At = result.AlreadyKnown ? delivery.UpdatedAt : null,
+            Error = result.Conflict
+                ? $"the id '{delivery.EventId}' was already used by a call event with different content (delivery {delivery.Id}); this event was not run. Give every call event its own id"
+                : result.Succeeded ? null : delivery.LastError,
+            Code = result.Succeeded || result.Conflict ? null : delivery.FailureCode,
+            At = result.AlreadyKnown && !result.Conflict ? delivery.UpdatedAt : null,
             Resumed = resumed ? true : null,
         };
     }
@@ -97,8 +99,9 @@ internal sealed record ResultLine
             + (Code is null ? "." : $" (or every failure like it with `triggers deliveries retry --code {Code}`).");
         return Status switch
         {
-            Statuses.Invalid => $"line {Line}: invalid call event, {Error}",
+            Statuses.Invalid => $"invalid call event, {Error}",
             Statuses.NoMatch => $"{where}{Event}: no trigger matched",
+            Statuses.Conflict => $"{action} conflict: {Error}",
             Statuses.Created => $"{action} created {ticket}{NotesText()}",
             Statuses.AlreadyExisted => $"{action} already existed: {ticket}, created {Time(At)} by an earlier run for the same call; not created again{NotesText()}",
             Statuses.Failed => $"{action} failed permanently after {Attempts} attempt(s): {Sentence(Error)}{code}; {retry}",
@@ -125,5 +128,6 @@ internal sealed record ResultLine
         public const string Pending = "pending";
         public const string Invalid = "invalid";
         public const string NoMatch = "no-trigger-matched";
+        public const string Conflict = "conflict";
     }
 }

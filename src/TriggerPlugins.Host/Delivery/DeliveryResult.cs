@@ -7,7 +7,8 @@ namespace TriggerPlugins.Host.Delivery;
 /// submitted before: the earlier outcome is reported and nothing ran. False when it ran now, including a resumed or
 /// retried delivery.
 /// </param>
-public sealed record DeliveryResult(DeliveryRecord Delivery, bool AlreadyKnown)
+/// <param name="Conflict">True when the event's id was already used by an event with other content: nothing ran, and the new event was not delivered.</param>
+public sealed record DeliveryResult(DeliveryRecord Delivery, bool AlreadyKnown, bool Conflict = false)
 {
     /// <summary>True when the action succeeded.</summary>
     public bool Succeeded => Delivery.Status == DeliveryStatus.Succeeded;
