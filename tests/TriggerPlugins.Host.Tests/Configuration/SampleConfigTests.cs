@@ -24,7 +24,7 @@ public sealed class SampleConfigTests
         var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
 
         Assert.True(configuration.Problems.Count == 0, string.Join(Environment.NewLine, configuration.Problems));
-        Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "inbound-live", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -49,20 +49,29 @@ public sealed class SampleConfigTests
                 "demo-0004: inbound-answered",
                 "demo-0005: escalations, inbound-answered",
                 "demo-0006: ",
+                "demo-0007-start: inbound-live",
+                "demo-0007-connect: inbound-live",
+                "demo-0007-end: inbound-answered",
             ],
             matches);
     }
 
     [Fact]
-    public void The_escalation_sample_that_promises_a_high_priority_ticket_sets_priority_high()
+    public void The_escalation_sample_that_promises_high_priority_raises_it_for_each_of_its_conditions()
     {
         var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
         var escalations = configuration.Triggers.Single(t => t.Name == "escalations");
 
         var used = configuration.Configurations[Assert.Single(escalations.Actions).Configuration];
+        var priority = used.Settings.GetProperty("fields").GetProperty("prioritycode").GetString()!;
 
-        // Dataverse incident prioritycode: 1 High, 2 Normal, 3 Low.
-        Assert.Equal("1", used.Settings.GetProperty("fields").GetProperty("prioritycode").GetString());
+        // Dataverse incident prioritycode: 1 High. Each condition of the trigger (queue vip, disposition escalate, a
+        // +1 202 555 caller, as demo-0005) must lead to 1, or the "high-priority" escalation gets Normal.
+        Assert.Contains("}}1{{", priority, StringComparison.Ordinal);
+        foreach (var condition in new[] { "'vip'", "'escalate'", "'+1202555'" })
+        {
+            Assert.Contains(condition, priority, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
