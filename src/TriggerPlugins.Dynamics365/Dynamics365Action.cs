@@ -189,6 +189,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             account.WebUri!.GetLeftPart(UriPartial.Authority),
             _ => new ContactDirectory(_context.TimeProvider, _context.LoggerFactory.CreateLogger<ContactDirectory>()));
 
+    // The host reports every outcome (result line, dead letter, "will retry at"): this is detail for -v only.
     private void Log(ActionOutcome outcome, ActionRequest request)
     {
         switch (outcome)
@@ -209,10 +210,10 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 /// <summary>The plugin's log messages with pinned event ids.</summary>
 internal static partial class PluginLog
 {
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}")]
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}")]
     public static partial void PermanentFailure(ILogger logger, string callId, string deliveryId, string code, string reason);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure ({When}): {Reason}")]
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure ({When}): {Reason}")]
     public static partial void TransientFailure(ILogger logger, string callId, string deliveryId, string when, string reason);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Dataverse refused the owner {SystemUserId} of call {CallId}'s ticket ({Error}); creating it once more, owned by the integration user")]

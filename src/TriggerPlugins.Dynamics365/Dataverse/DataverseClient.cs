@@ -135,11 +135,9 @@ internal sealed class DataverseClient
         {
             throw new ActionFailure(AuthFailures.ToOutcome(ex, _account));
         }
-        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException tls)
+        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
-            throw new ActionFailure(ActionOutcome.Permanent(
-                $"The TLS certificate of {WebUrl.Host} is not trusted: {tls.Message}",
-                "tls.untrusted"));
+            throw new ActionFailure(AuthFailures.Untrusted(WebUrl.ToString(), _account));
         }
         catch (HttpRequestException ex)
         {

@@ -83,7 +83,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         var user = await users.FindAsync(client, agent.Email, cancellationToken);
         if (user is null)
         {
-            notes.Add($"No enabled Dynamics 365 user has the email of agent '{agent.Name ?? agent.Id}' as primary email (internalemailaddress); the ticket is owned by the integration user. Make the two emails equal (on an enabled user) to assign future tickets.");
+            notes.Add($"No enabled Dynamics 365 user has the primary email (internalemailaddress) {agent.Email} of agent '{agent.Name ?? agent.Id}'; the ticket is owned by the integration user. Give the agent's enabled Dynamics 365 user that email, or correct the agent's email in the contact center, to assign future tickets.");
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 logger.LogDebug("No systemuser has internalemailaddress {Email}", agent.Email);

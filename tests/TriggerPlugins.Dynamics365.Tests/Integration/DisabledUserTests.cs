@@ -32,7 +32,7 @@ public sealed class DisabledUserTests
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
 
         Assert.Equal(MotionIntegration, (string?)Assert.Single(harness.Emulator.Store.Records("incidents"))["_ownerid_value"]);
-        Assert.Contains(success.Notes, n => n.Contains("No enabled Dynamics 365 user has the email of agent 'Dario Gallo'", StringComparison.Ordinal));
+        Assert.Contains(success.Notes, n => n.Contains("No enabled Dynamics 365 user has the primary email (internalemailaddress) dario.gallo@contoso.com of agent 'Dario Gallo'", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class DeliveryProcessorTests
 
         var record = await host.Processor.RunToCompletionAsync(id, default);
 
-        Assert.Equal((DeliveryStatus.DeadLettered, 1, "the client secret is wrong (auth.invalid-secret)"), (record!.Status, record.Attempts, record.LastError));
+        Assert.Equal((DeliveryStatus.DeadLettered, 1, "the client secret is wrong", "auth.invalid-secret"), (record!.Status, record.Attempts, record.LastError, record.FailureCode));
     }
 
     [Fact]
