@@ -15,7 +15,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <summary>The database's file name in the data folder.</summary>
     public const string FileName = "deliveries.db";
 
-    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes";
+    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, call_key, seq, lease_owner, lease_expires_at";
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -37,10 +37,53 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             external_id     TEXT,
             number          TEXT,
             url             TEXT,
-            notes           TEXT
+            notes           TEXT,
+            call_key        TEXT    NOT NULL DEFAULT '',
+            seq             INTEGER NOT NULL DEFAULT 0,
+            lease_owner     TEXT,
+            lease_expires_at INTEGER
         );
         CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, next_attempt_at);
-        PRAGMA user_version = 1;
+        """;
+
+    // Version 2: per-call ordering (call_key, seq: the accept order) and leases (owner, expiry). A version-1 file
+    // gets the columns; its rows keep their order (rowid) and use the event id as call key.
+    private const string SchemaV2 = """
+        CREATE INDEX IF NOT EXISTS deliveries_by_call ON deliveries (call_key, seq);
+        CREATE INDEX IF NOT EXISTS deliveries_by_seq ON deliveries (seq);
+        CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
+        PRAGMA user_version = 2;
+        """;
+
+    private const string MigrateV1 = """
+        ALTER TABLE deliveries ADD COLUMN call_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE deliveries ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+        ALTER TABLE deliveries ADD COLUMN lease_expires_at INTEGER;
+        UPDATE deliveries SET call_key = event_id, seq = rowid;
+        """;
+
+    // Due deliveries, fairly across accounts: each account's due deliveries are numbered (its turn), and the claim
+    // takes turn 1 of every account, then turn 2, ... so one account's backlog never starves another. An account
+    // gets at most its free capacity ($capacity minus its count in $busy). A delivery waits while an earlier
+    // delivery of the same call (lower seq) is pending or in flight, so one call's deliveries run one at a time,
+    // in accept order. An in-flight delivery whose lease expired (its worker died) is due again.
+    private const string ClaimSql = $"""
+        WITH due AS (
+            SELECT d.id, d.seq,
+                   row_number() OVER (PARTITION BY d.account ORDER BY d.seq) AS turn,
+                   coalesce((SELECT b.value FROM json_each($busy) b WHERE b.key = d.account), 0) AS busy
+            FROM deliveries d
+            WHERE ((d.status = 'pending' AND d.next_attempt_at <= $now)
+                   OR (d.status = 'in-flight' AND d.lease_expires_at <= $now))
+              AND NOT EXISTS (SELECT 1 FROM deliveries e
+                              WHERE e.call_key = d.call_key AND e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
+        ),
+        chosen AS (SELECT id FROM due WHERE turn + busy <= $capacity ORDER BY turn, seq LIMIT $limit)
+        UPDATE deliveries
+        SET status = 'in-flight', attempts = attempts + 1, updated_at = $now, lease_owner = $owner, lease_expires_at = $expires
+        WHERE id IN (SELECT id FROM chosen)
+        RETURNING {Columns}
         """;
 
     private readonly string _connectionString;
@@ -78,8 +121,16 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             await wal.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await using var version = connection.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        var current = Convert.ToInt64(await version.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         await using var schema = connection.CreateCommand();
-        schema.CommandText = Schema;
+        schema.CommandText = current switch
+        {
+            0 => Schema + SchemaV2,
+            1 => "BEGIN;" + MigrateV1 + SchemaV2 + "COMMIT;",
+            _ => SchemaV2,
+        };
         await schema.ExecuteNonQueryAsync(cancellationToken);
         return store;
     }
@@ -88,31 +139,156 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     public async Task<EnqueueResult> EnqueueAsync(NewDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var inserted = await ExecuteAsync(
-            """
-            INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
-                                    status, attempts, created_at, updated_at, next_attempt_at, window_start)
-            VALUES ($id, $event_id, $event_json, $trigger_name, $action_index, $plugin, $account, $configuration,
-                    $pending, 0, $now, $now, $now, $now)
-            ON CONFLICT (id) DO NOTHING
-            """,
+        return (await EnqueueManyAsync([delivery], now, cancellationToken))[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueManyAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0)
+        {
+            return [];
+        }
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            // One transaction, so one fsync for the whole group: the intake's group commit depends on it.
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
+                                        status, attempts, created_at, updated_at, next_attempt_at, window_start, call_key, seq)
+                VALUES ($id, $event_id, $event_json, $trigger_name, $action_index, $plugin, $account, $configuration,
+                        'pending', 0, $now, $now, $now, $now, $call_key, (SELECT coalesce(max(seq), 0) + 1 FROM deliveries))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING {Columns}
+                """;
+            string[] names = ["$id", "$event_id", "$event_json", "$trigger_name", "$action_index", "$plugin", "$account", "$configuration", "$call_key"];
+            foreach (var name in names)
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT {Columns} FROM deliveries WHERE id = $id";
+            var selectId = select.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+
+            var results = new List<EnqueueResult>(deliveries.Count);
+            foreach (var delivery in deliveries)
+            {
+                object[] values = [delivery.Id, delivery.EventId, delivery.EventJson, delivery.TriggerName, delivery.ActionIndex, delivery.Action.Plugin, delivery.Action.Account, delivery.Action.Configuration, delivery.CallKey];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    insert.Parameters[i].Value = values[i];
+                }
+
+                var inserted = await ReadAllAsync(insert, cancellationToken);
+                if (inserted.Count == 1)
+                {
+                    results.Add(new EnqueueResult(inserted[0], Created: true));
+                    continue;
+                }
+
+                selectId.Value = delivery.Id;
+                var known = await ReadAllAsync(select, cancellationToken);
+                results.Add(new EnqueueResult(known.Count == 1 ? known[0] : throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued."), Created: false));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        return WriteQueryAsync(
+            ClaimSql,
             p =>
             {
-                p.AddWithValue("$id", delivery.Id);
-                p.AddWithValue("$event_id", delivery.EventId);
-                p.AddWithValue("$event_json", delivery.EventJson);
-                p.AddWithValue("$trigger_name", delivery.TriggerName);
-                p.AddWithValue("$action_index", delivery.ActionIndex);
-                p.AddWithValue("$plugin", delivery.Action.Plugin);
-                p.AddWithValue("$account", delivery.Action.Account);
-                p.AddWithValue("$configuration", delivery.Action.Configuration);
-                p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
+                p.AddWithValue("$now", claim.Now.ToUnixTimeMilliseconds());
+                p.AddWithValue("$expires", (claim.Now + claim.LeaseDuration).ToUnixTimeMilliseconds());
+                p.AddWithValue("$owner", claim.Owner);
+                p.AddWithValue("$limit", claim.Limit);
+                p.AddWithValue("$capacity", claim.PerAccountCapacity);
+                p.AddWithValue("$busy", JsonSerializer.Serialize(claim.BusyByAccount));
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> ReleaseLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL WHERE status = 'in-flight' AND lease_owner = $owner",
+            p =>
+            {
+                p.AddWithValue("$owner", owner);
                 p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             },
             cancellationToken);
-        var record = await GetAsync(delivery.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued.");
-        return new EnqueueResult(record, inserted == 1);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'";
+        return await command.ExecuteScalarAsync(cancellationToken) is long due ? Time(due) : null;
+    }
+
+    /// <inheritdoc />
+    public async Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, count(*) FROM deliveries GROUP BY status; SELECT min(created_at) FROM deliveries WHERE status = 'pending';";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<DeliveryStatus, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[ParseStatus(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        DateTimeOffset? oldest = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Time(reader.GetInt64(0)) : null;
+        return new QueueStats(counts, oldest);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // BEGIN IMMEDIATE takes the write lock without changing anything: the file, its folder and its WAL are writable.
+            await _writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return true;
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -195,7 +371,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<int> RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "UPDATE deliveries SET status = $pending, next_attempt_at = $now, updated_at = $now WHERE status = $in_flight",
+            "UPDATE deliveries SET status = $pending, next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL WHERE status = $in_flight",
             p =>
             {
                 p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
@@ -254,7 +430,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         Action<SqliteParameterCollection> bind,
         CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            $"UPDATE deliveries SET status = $to, updated_at = $now, {assignments} WHERE id = $id AND status = $from",
+            $"UPDATE deliveries SET status = $to, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL, {assignments} WHERE id = $id AND status = $from",
             p =>
             {
                 p.AddWithValue("$id", id);
@@ -308,6 +484,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command.Parameters);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<DeliveryRecord>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<DeliveryRecord>();
         while (await reader.ReadAsync(cancellationToken))
@@ -337,6 +518,10 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         Number = reader.IsDBNull(16) ? null : reader.GetString(16),
         Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
         Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
+        CallKey = reader.GetString(19),
+        Sequence = reader.GetInt64(20),
+        LeaseOwner = reader.IsDBNull(21) ? null : reader.GetString(21),
+        LeaseExpiresAt = reader.IsDBNull(22) ? null : Time(reader.GetInt64(22)),
     };
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);

@@ -10,6 +10,16 @@ namespace TriggerPlugins.Host.Triggers;
 /// </summary>
 public static class DeliveryIds
 {
+    /// <summary>
+    /// The key that groups one call's deliveries (they run one at a time, in accept order). Today the event id; the
+    /// one place to change when events carry a call id shared by the events of one call.
+    /// </summary>
+    public static string CallKey(TriggerPlugins.Abstractions.CallEvent callEvent)
+    {
+        ArgumentNullException.ThrowIfNull(callEvent);
+        return callEvent.Id;
+    }
+
     /// <summary>A name-based UUID (version 8, SHA-256) of the event id, the trigger name and the action index.</summary>
     public static string Create(string eventId, string triggerName, int actionIndex)
     {
