@@ -6,12 +6,14 @@ using TriggerPlugins.Cli.Demo;
 using TriggerPlugins.Cli.Emulator;
 using TriggerPlugins.Cli.Render;
 using TriggerPlugins.Cli.Run;
+using TriggerPlugins.Cli.Serve;
 using TriggerPlugins.Cli.Validate;
 
 var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events through triggers and their plugin actions (dynamics 365 integration).")
 {
     DemoCommand.Create(),
     RunCommand.Create(),
+    ServeCommand.Create(),
     ValidateCommand.Create(),
     RenderCommand.Create(),
     CheckCommand.Create(),

@@ -30,7 +30,12 @@ public sealed class TriggersMetrics : IDisposable
         _accepted = _meter.CreateCounter<long>("triggers.events.accepted", "{event}", "Call events accepted: their deliveries are on disk (or no trigger matched).");
         _invalid = _meter.CreateCounter<long>("triggers.events.invalid", "{event}", "Call events refused as invalid.");
         _outcomes = _meter.CreateCounter<long>("triggers.deliveries.attempts", "{attempt}", "Delivery attempts by outcome (succeeded, retry, dead-lettered), account and failure code.");
-        _latency = _meter.CreateHistogram<double>("triggers.delivery.latency", "s", "From accepted to settled (succeeded or dead-lettered).");
+        _latency = _meter.CreateHistogram<double>(
+            "triggers.delivery.latency",
+            "s",
+            "From accepted to settled (succeeded or dead-lettered).",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21600] });
         _meter.CreateObservableGauge("triggers.queue.depth", ObserveDepth, "{delivery}", "Deliveries in the store per status.");
         _meter.CreateObservableGauge("triggers.queue.oldest_pending_age", ObserveOldest, "s", "Age of the oldest pending delivery (0 when none).");
     }
