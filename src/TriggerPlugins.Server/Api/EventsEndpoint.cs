@@ -25,9 +25,14 @@ internal static class EventsEndpoint
 
         // The body is bounded by Kestrel's MaxRequestBodySize (413 beyond ServerOptions.MaxBodyBytes), so it is read whole.
         string body;
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        try
         {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             body = await reader.ReadToEndAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {options.MaxBodyBytes} bytes; send the events in smaller batches");
         }
 
         var parsed = new List<ParsedCallEvent>();
