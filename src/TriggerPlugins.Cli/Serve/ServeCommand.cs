@@ -19,17 +19,21 @@ internal static class ServeCommand
         var urls = new Option<string>("--urls") { Description = "Where to listen (Kestrel URLs, ';'-separated).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var anonymous = new Option<bool>("--allow-anonymous-loopback") { Description = "Accept requests without an API key, from this machine (loopback) only." };
         var grace = DurationOption.Create("--grace-period", "On stop, how long deliveries in flight may run to their end before they are released");
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter");
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
         var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
         var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
 
         var command = new Command("serve", "Run as an always-on service: HTTP intake (POST /api/v1/events), delivery workers, health, metrics, config reload.")
         {
-            config, plugins, data, urls, anonymous, grace, deadline, concurrency, verbose,
+            config, plugins, data, urls, anonymous, grace, baseDelay, maxDelay, deadline, concurrency, verbose,
         };
         command.Subcommands.Add(AddKey());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var delivery = new DeliveryOptions();
+            delivery.BaseDelay = parse.GetValue(baseDelay) ?? delivery.BaseDelay;
+            delivery.MaxDelay = parse.GetValue(maxDelay) ?? delivery.MaxDelay;
             delivery.Deadline = parse.GetValue(deadline) ?? delivery.Deadline;
             delivery.MaxConcurrencyPerAccount = parse.GetValue(concurrency) ?? delivery.MaxConcurrencyPerAccount;
             var workers = new WorkerOptions();

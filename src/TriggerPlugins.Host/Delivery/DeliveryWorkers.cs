@@ -9,7 +9,10 @@ namespace TriggerPlugins.Host.Delivery;
 /// free at once for other work. One account never holds back another: each account gets at most
 /// <see cref="DeliveryOptions.MaxConcurrencyPerAccount"/> of the <see cref="WorkerOptions.MaxInFlight"/> slots, and
 /// claims are fair across accounts. On stop, attempts in flight get <see cref="WorkerOptions.GracePeriod"/> to end;
-/// the rest are interrupted and their leases released (pending, due now).
+/// the rest are interrupted and their leases released (pending, due now). When an account's attempts keep failing
+/// (as many transient failures in a row as its concurrency, no success between: its Dynamics is down), the account is
+/// paused until the last failure's retry is due, so an outage costs a few probing attempts, not one per queued call,
+/// and never spends the account's request budget.
 /// </summary>
 public sealed class DeliveryWorkers
 {
@@ -20,6 +23,7 @@ public sealed class DeliveryWorkers
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly Dictionary<string, int> _busy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Failures, DateTimeOffset Until)> _circuits = new(StringComparer.Ordinal);
     private readonly HashSet<Task> _running = [];
     private readonly Lock _gate = new();
     private int _inFlight;
@@ -125,6 +129,14 @@ public sealed class DeliveryWorkers
             _running.RemoveWhere(t => t.IsCompleted);
             free = _options.MaxInFlight - _inFlight;
             busy = new Dictionary<string, int>(_busy, StringComparer.Ordinal);
+            var now = _timeProvider.GetUtcNow();
+            foreach (var (account, circuit) in _circuits)
+            {
+                if (circuit.Until > now)
+                {
+                    busy[account] = _perAccountCapacity; // paused: no capacity until the circuit closes
+                }
+            }
         }
 
         if (free <= 0)
@@ -159,6 +171,7 @@ public sealed class DeliveryWorkers
             var after = await _processor.RunClaimedAsync(delivery, attemptToken);
             if (after is not null)
             {
+                Track(after);
                 Attempted?.Invoke(after);
             }
         }
@@ -191,17 +204,41 @@ public sealed class DeliveryWorkers
         }
     }
 
-    // Until the earliest pending delivery is due, never longer than the poll interval.
+    // Consecutive transient failures per account; as many as its concurrency open the circuit until the last retry is due.
+    private void Track(DeliveryRecord after)
+    {
+        var account = after.Action.Account;
+        lock (_gate)
+        {
+            if (after.Status != DeliveryStatus.Pending)
+            {
+                _circuits.Remove(account);
+                return;
+            }
+
+            var failures = _circuits.GetValueOrDefault(account).Failures + 1;
+            var until = failures >= _perAccountCapacity ? after.NextAttemptAt : DateTimeOffset.MinValue;
+            _circuits[account] = (failures, until);
+            if (failures == _perAccountCapacity)
+            {
+                WorkerLog.AccountPaused(_logger, account, failures, until);
+            }
+        }
+    }
+
+    // Until the earliest pending delivery is due, never longer than the poll interval. A delivery already due was just
+    // left by the claim (its account is at capacity or paused, or an earlier delivery of its call runs): an attempt's
+    // end or a new event wakes the loop before the poll interval.
     private async Task<TimeSpan> NextWaitAsync(CancellationToken stoppingToken)
     {
         var wait = _options.PollInterval;
         if (await _store.NextDueAsync(stoppingToken) is { } due)
         {
             var until = due - _timeProvider.GetUtcNow();
-            wait = until < wait ? until : wait;
+            wait = until > TimeSpan.Zero && until < wait ? until : wait;
         }
 
-        return wait <= TimeSpan.Zero ? TimeSpan.FromMilliseconds(1) : wait;
+        return wait;
     }
 
     private async Task StopAsync(CancellationTokenSource attempts)
@@ -240,6 +277,9 @@ internal static partial class WorkerLog
 
     [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Stopping delivery: {Count} attempt(s) in flight get {GracePeriod} to finish")]
     public static partial void Stopping(ILogger logger, int count, TimeSpan gracePeriod);
+
+    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "Account {Account}: {Failures} attempts in a row failed (is its Dynamics reachable?); its deliveries pause until {Until:O}, then one round probes again")]
+    public static partial void AccountPaused(ILogger logger, string account, int failures, DateTimeOffset until);
 
     [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Delivery stopped; {Released} unfinished delivery(ies) released to pending")]
     public static partial void Stopped(ILogger logger, int released);
