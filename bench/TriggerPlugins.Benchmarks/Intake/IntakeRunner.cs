@@ -37,17 +37,7 @@ internal static class IntakeRunner
             var data = Path.Combine(Path.GetTempPath(), $"triggers-intake-{Guid.NewGuid():N}");
             try
             {
-                await using var server = await TriggersServer.CreateAsync(
-                    new ServerOptions
-                    {
-                        ConfigDirectory = Path.Combine(AppContext.BaseDirectory, "samples", "config"),
-                        DataDirectory = data,
-                        PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"),
-                        Urls = "http://127.0.0.1:0",
-                        EnvironmentApiKey = Key,
-                    },
-                    logging => logging.SetMinimumLevel(LogLevel.Warning));
-                await server.App.StartAsync();
+                await using var server = await StartAsync(data);
                 await MeasureAsync(server, new Uri(server.App.Urls.First()), events, clients, batch);
                 await server.App.StopAsync();
             }
@@ -57,7 +47,51 @@ internal static class IntakeRunner
             }
         }
 
+        // Delivery throughput through the workers, inside one account's burst (as the `load` runner measures it).
+        var deliveryData = Path.Combine(Path.GetTempPath(), $"triggers-intake-{Guid.NewGuid():N}");
+        try
+        {
+            await using var server = await StartAsync(deliveryData);
+            var tickets = Option(args, "--tickets", 2000);
+            using var http = new HttpClient { BaseAddress = new Uri(server.App.Urls.First()) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+            var store = (IDeliveryStore)server.App.Services.GetService(typeof(IDeliveryStore))!;
+            var clock = Stopwatch.StartNew();
+            foreach (var chunk in Workload.Calls(new LoadOptions { Tickets = tickets }).Select(CallEventJson.Serialize).Chunk(100))
+            {
+                await PostAsync(http, string.Join('\n', chunk));
+            }
+
+            while ((await store.GetStatsAsync(default)).CountByStatus.GetValueOrDefault(DeliveryStatus.Succeeded) < tickets && clock.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(50);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"delivery through the workers : {tickets} tickets in {clock.Elapsed.TotalSeconds:F2} s = {tickets / clock.Elapsed.TotalSeconds:F1} tickets/s (emulator latency 50 ms)"));
+            await server.App.StopAsync();
+        }
+        finally
+        {
+            TryDelete(deliveryData);
+        }
+
         return 0;
+    }
+
+    private static async Task<TriggersServer> StartAsync(string data)
+    {
+        var server = await TriggersServer.CreateAsync(
+            new ServerOptions
+            {
+                ConfigDirectory = Path.Combine(AppContext.BaseDirectory, "samples", "config"),
+                DataDirectory = data,
+                PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"),
+                Urls = "http://127.0.0.1:0",
+                EnvironmentApiKey = Key,
+            },
+            logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await server.App.StartAsync();
+        return server;
     }
 
     private static async Task MeasureAsync(TriggersServer server, Uri address, int events, int clients, int batch)

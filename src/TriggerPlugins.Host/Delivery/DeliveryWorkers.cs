@@ -16,6 +16,10 @@ namespace TriggerPlugins.Host.Delivery;
 /// </summary>
 public sealed class DeliveryWorkers
 {
+    // Claims are grouped: under a stream of events (each commit wakes the loop) at most one claim per interval, so the
+    // claims never crowd the intake's commits out of the store's single writer.
+    private static readonly TimeSpan MinClaimInterval = TimeSpan.FromMilliseconds(5);
+
     private readonly IDeliveryStore _store;
     private readonly DeliveryProcessor _processor;
     private readonly WorkerOptions _options;
@@ -76,8 +80,23 @@ public sealed class DeliveryWorkers
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         using var attempts = new CancellationTokenSource();
+        var lastClaim = DateTimeOffset.MinValue;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var sinceLast = _timeProvider.GetUtcNow() - lastClaim;
+            if (sinceLast < MinClaimInterval)
+            {
+                try
+                {
+                    await Task.Delay(MinClaimInterval - sinceLast, _timeProvider, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            lastClaim = _timeProvider.GetUtcNow();
             // Reset the signal before looking, so a wake-up during the claim is never missed.
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Interlocked.Exchange(ref _signal, signal);

@@ -52,6 +52,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         CREATE INDEX IF NOT EXISTS deliveries_by_call ON deliveries (call_key, seq);
         CREATE INDEX IF NOT EXISTS deliveries_by_seq ON deliveries (seq);
         CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
+        CREATE INDEX IF NOT EXISTS deliveries_due_by_account ON deliveries (status, account, seq);
         PRAGMA user_version = 2;
         """;
 
@@ -63,26 +64,36 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         UPDATE deliveries SET call_key = event_id, seq = rowid;
         """;
 
-    // Due deliveries, fairly across accounts: each account's due deliveries are numbered (its turn), and the claim
-    // takes turn 1 of every account, then turn 2, ... so one account's backlog never starves another. An account
-    // gets at most its free capacity ($capacity minus its count in $busy). A delivery waits while an earlier
-    // delivery of the same call (lower seq) is pending or in flight, so one call's deliveries run one at a time,
-    // in accept order. An in-flight delivery whose lease expired (its worker died) is due again.
-    private const string ClaimSql = $"""
-        WITH due AS (
-            SELECT d.id, d.seq,
-                   row_number() OVER (PARTITION BY d.account ORDER BY d.seq) AS turn,
-                   coalesce((SELECT b.value FROM json_each($busy) b WHERE b.key = d.account), 0) AS busy
-            FROM deliveries d
-            WHERE ((d.status = 'pending' AND d.next_attempt_at <= $now)
-                   OR (d.status = 'in-flight' AND d.lease_expires_at <= $now))
-              AND NOT EXISTS (SELECT 1 FROM deliveries e
-                              WHERE e.call_key = d.call_key AND e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
-        ),
-        chosen AS (SELECT id FROM due WHERE turn + busy <= $capacity ORDER BY turn, seq LIMIT $limit)
+    // A claim is cheap however long the backlog: the accounts with pending work come from the index, then each account
+    // with free capacity walks its own pending deliveries in accept order (index by status, account, seq) and stops at
+    // its share. A delivery waits while an earlier delivery of its call (lower seq) is pending or in flight, so one
+    // call's deliveries run one at a time, in accept order.
+    // A skip-scan of the (status, account, seq) index: one seek per account, not one row per pending delivery.
+    private const string PendingAccountsSql = """
+        WITH RECURSIVE accounts(account) AS (
+            SELECT min(account) FROM deliveries WHERE status = 'pending'
+            UNION ALL
+            SELECT (SELECT min(account) FROM deliveries WHERE status = 'pending' AND account > accounts.account)
+            FROM accounts WHERE accounts.account IS NOT NULL)
+        SELECT account FROM accounts WHERE account IS NOT NULL
+        """;
+
+    private const string DueOfAccountSql = """
+        SELECT d.id FROM deliveries d
+        WHERE d.status = 'pending' AND d.account = $account AND d.next_attempt_at <= $now
+          AND NOT EXISTS (SELECT 1 FROM deliveries e
+                          WHERE e.call_key = d.call_key AND e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
+        ORDER BY d.seq
+        LIMIT $take
+        """;
+
+    // In flight past its lease: its worker died. Taken again whatever its account's share (it was counted before).
+    private const string ExpiredSql = "SELECT id FROM deliveries WHERE status = 'in-flight' AND lease_expires_at <= $now ORDER BY seq LIMIT $take";
+
+    private const string ClaimOneSql = $"""
         UPDATE deliveries
         SET status = 'in-flight', attempts = attempts + 1, updated_at = $now, lease_owner = $owner, lease_expires_at = $expires
-        WHERE id IN (SELECT id FROM chosen)
+        WHERE id = $id AND (status = 'pending' OR (status = 'in-flight' AND lease_expires_at <= $now))
         RETURNING {Columns}
         """;
 
@@ -210,21 +221,70 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DeliveryClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return WriteQueryAsync(
-            ClaimSql,
-            p =>
+        var now = claim.Now.ToUnixTimeMilliseconds();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var chosen = await ScalarListAsync(connection, transaction, ExpiredSql, p => { p.AddWithValue("$now", now); p.AddWithValue("$take", claim.Limit); }, cancellationToken);
+
+            // Per account with free capacity, its oldest due deliveries; then round-robin: every account's first before any second.
+            var perAccount = new List<List<string>>();
+            foreach (var account in await ScalarListAsync(connection, transaction, PendingAccountsSql, _ => { }, cancellationToken))
             {
-                p.AddWithValue("$now", claim.Now.ToUnixTimeMilliseconds());
-                p.AddWithValue("$expires", (claim.Now + claim.LeaseDuration).ToUnixTimeMilliseconds());
-                p.AddWithValue("$owner", claim.Owner);
-                p.AddWithValue("$limit", claim.Limit);
-                p.AddWithValue("$capacity", claim.PerAccountCapacity);
-                p.AddWithValue("$busy", JsonSerializer.Serialize(claim.BusyByAccount));
-            },
-            cancellationToken);
+                var free = Math.Min(claim.PerAccountCapacity - claim.BusyByAccount.GetValueOrDefault(account), claim.Limit);
+                if (free > 0)
+                {
+                    perAccount.Add(await ScalarListAsync(connection, transaction, DueOfAccountSql, p => { p.AddWithValue("$account", account); p.AddWithValue("$now", now); p.AddWithValue("$take", free); }, cancellationToken));
+                }
+            }
+
+            for (var turn = 0; chosen.Count < claim.Limit && perAccount.Any(a => a.Count > turn); turn++)
+            {
+                chosen.AddRange(perAccount.Where(a => a.Count > turn).Select(a => a[turn]).Take(claim.Limit - chosen.Count));
+            }
+
+            var claimed = new List<DeliveryRecord>(chosen.Count);
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = ClaimOneSql;
+            update.Parameters.AddWithValue("$now", now);
+            update.Parameters.AddWithValue("$expires", (claim.Now + claim.LeaseDuration).ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$owner", claim.Owner);
+            var id = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var chosenId in chosen)
+            {
+                id.Value = chosenId;
+                claimed.AddRange(await ReadAllAsync(update, cancellationToken));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return claimed;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private static async Task<List<string>> ScalarListAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     /// <inheritdoc />
