@@ -8,11 +8,10 @@ using TriggerPlugins.Host.Plugins;
 namespace TriggerPlugins.Server.Services;
 
 /// <summary>Runs the delivery workers for the host's lifetime; on stop they drain within the grace period and release their leases.</summary>
-internal sealed class WorkerService(DeliveryWorkers workers, EventIntake intake, TriggersMetrics metrics, ServerState state, IHostApplicationLifetime lifetime) : BackgroundService
+internal sealed class WorkerService(DeliveryWorkers workers, EventIntake intake, TriggersMetrics metrics) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        lifetime.ApplicationStopping.Register(state.BeginStop);
         intake.Committed += workers.Wake;
         workers.Attempted += metrics.Attempted;
         return workers.RunAsync(stoppingToken);

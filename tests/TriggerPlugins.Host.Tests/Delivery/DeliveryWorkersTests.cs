@@ -48,6 +48,31 @@ public sealed class DeliveryWorkersTests
     }
 
     [Fact]
+    public async Task An_account_whose_attempts_keep_failing_pauses_instead_of_trying_every_queued_call()
+    {
+        await using var host = await DeliveryHarness.StartAsync(o => { o.BaseDelay = TimeSpan.FromMinutes(1); o.MaxDelay = TimeSpan.FromMinutes(2); });
+        host.Action.Behaviour = (request, _) => Task.FromResult<ActionOutcome>(request.Settings.AccountName == "other" ? ActionOutcome.Transient("connection refused") : host.Action.CreateTicket());
+        await EnqueueAsync(host, "other", 60);
+        var (workers, processor) = Workers(host, new WorkerOptions { MaxInFlight = 64 });
+        var healthy = 0;
+        workers.Attempted += d => { if (d.Status == DeliveryStatus.Succeeded) { Interlocked.Increment(ref healthy); } };
+        using var stop = new CancellationTokenSource();
+        var run = workers.RunAsync(stop.Token);
+        await DeliveryHarness.WaitUntilAsync(() => host.Action.Requests.Count >= host.Options.MaxConcurrencyPerAccount, "the first round of attempts ran");
+
+        // Work added after the pause still flows for the healthy account, and the paused one is not tried again.
+        await EnqueueAsync(host, "contoso", 30);
+        workers.Wake();
+        await DeliveryHarness.WaitUntilAsync(() => Volatile.Read(ref healthy) == 30, "the healthy account's deliveries succeeded");
+        await stop.CancelAsync();
+        await run;
+
+        var attempts = host.Action.Requests.Count(r => r.Settings.AccountName == "other");
+        Assert.InRange(attempts, host.Options.MaxConcurrencyPerAccount, (2 * host.Options.MaxConcurrencyPerAccount) - 1);
+        processor.Dispose();
+    }
+
+    [Fact]
     public async Task One_calls_deliveries_run_one_at_a_time_in_accept_order_even_across_a_retry()
     {
         await using var host = await DeliveryHarness.StartAsync(o => { o.BaseDelay = TimeSpan.FromMilliseconds(10); o.MaxDelay = TimeSpan.FromMilliseconds(20); });
