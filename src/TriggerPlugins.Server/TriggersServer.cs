@@ -179,6 +179,7 @@ public sealed class TriggersServer : IAsyncDisposable
         services.AddHostedService<QueueSampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(TriggersMetrics.MeterName)
+            .AddMeter("TriggerPlugins.Dynamics365") // the plugin's Dataverse requests and 429s per environment and user
             .AddPrometheusExporter());
 
         var app = builder.Build();

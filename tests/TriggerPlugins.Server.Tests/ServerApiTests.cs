@@ -170,6 +170,8 @@ public sealed class ServerApiTests(ServerFixture fixture)
         Assert.Contains("triggers_deliveries_attempts_total", metrics, StringComparison.Ordinal);
         Assert.Contains("triggers_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("triggers_delivery_latency_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Contains("dynamics365_requests_total{", metrics, StringComparison.Ordinal);
+        Assert.Contains("status=\"201\"", metrics, StringComparison.Ordinal);
     }
 
     private HashSet<string> Tickets() =>

@@ -105,6 +105,7 @@ internal sealed class DataverseClient
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var body = ParseJson(text);
+            DataverseMetrics.Request(WebUrl, _account.ClientId ?? _account.Username, response.StatusCode);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 _logger.LogDebug("Dataverse {Method} {Path}{Query} answered {Status} in {ElapsedMs} ms", request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
