@@ -14,5 +14,11 @@ if (args is ["intake", .. var intakeArgs])
     return await IntakeRunner.RunAsync(intakeArgs);
 }
 
+// `queue`: the SQLite queue's size and start time with many settled deliveries (retention).
+if (args is ["queue", .. var queueArgs])
+{
+    return await TriggerPlugins.Benchmarks.Queue.QueueSizeRunner.RunAsync(queueArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadRunner).Assembly).Run(args);
 return 0;

@@ -24,7 +24,7 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
     private readonly TaskCompletionSource _allSettled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _inputEnded;
 
-    public async Task RunAsync(TextReader reader, bool wait, CancellationToken cancellationToken)
+    public async Task RunAsync(IAsyncEnumerable<ParsedCallEvent> events, bool wait, CancellationToken cancellationToken)
     {
         var store = session.Store!;
         var time = TimeProvider.System;
@@ -43,7 +43,7 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
         var workerTask = wait ? Task.Run(() => workers.RunAsync(stopWorkers.Token), CancellationToken.None) : Task.CompletedTask;
         try
         {
-            await AcceptAllAsync(reader, intake, wait, cancellationToken);
+            await AcceptAllAsync(events, intake, wait, cancellationToken);
             lock (_gate)
             {
                 _inputEnded = true;
@@ -63,7 +63,7 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
         }
     }
 
-    private async Task AcceptAllAsync(TextReader reader, EventIntake intake, bool wait, CancellationToken cancellationToken)
+    private async Task AcceptAllAsync(IAsyncEnumerable<ParsedCallEvent> events, EventIntake intake, bool wait, CancellationToken cancellationToken)
     {
         var lines = Channel.CreateBounded<ParsedCallEvent>(new BoundedChannelOptions(MaxBatch * 4) { SingleReader = true, SingleWriter = true });
         var progress = new RunCommand.Progress(output);
@@ -72,7 +72,7 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
             {
                 try
                 {
-                    await foreach (var parsed in CallEventReader.ReadAsync(reader, cancellationToken))
+                    await foreach (var parsed in events)
                     {
                         await lines.Writer.WriteAsync(parsed, cancellationToken);
                     }
@@ -125,8 +125,15 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
             return;
         }
 
-        foreach (var (record, created) in accepted.Deliveries)
+        foreach (var enqueued in accepted.Deliveries)
         {
+            var (record, created) = (enqueued.Record, enqueued.Created);
+            if (enqueued.Conflict)
+            {
+                output.Write(ResultLine.From(new DeliveryResult(record, AlreadyKnown: true, Conflict: true), line));
+                continue;
+            }
+
             if (!created && record.Status is DeliveryStatus.Succeeded or DeliveryStatus.DeadLettered)
             {
                 output.Write(ResultLine.From(new DeliveryResult(record, AlreadyKnown: true), line));

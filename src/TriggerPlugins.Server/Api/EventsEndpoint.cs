@@ -80,9 +80,11 @@ internal static class EventsEndpoint
         }
 
         var invalid = parsed.Count - valid.Count;
-        metrics.Events(parsed.Count, valid.Count, invalid);
-        var answer = new { accepted = valid.Count, invalid, events = results };
-        return Results.Json(answer, statusCode: invalid == 0 ? StatusCodes.Status202Accepted : StatusCodes.Status400BadRequest);
+        var conflicts = accepted.Count(a => a.Deliveries.Any(d => d.Conflict));
+        metrics.Events(parsed.Count, valid.Count - conflicts, invalid + conflicts);
+        var answer = new { accepted = valid.Count - conflicts, invalid, conflicts, events = results };
+        var status = invalid > 0 ? StatusCodes.Status400BadRequest : conflicts > 0 ? StatusCodes.Status409Conflict : StatusCodes.Status202Accepted;
+        return Results.Json(answer, statusCode: status);
     }
 
     public static IResult Problem(int status, string message) => Results.Json(new { error = message }, statusCode: status);
@@ -104,6 +106,14 @@ internal static class EventsEndpoint
 
     private static object Describe(int line, AcceptedEvent accepted) => accepted.NoMatch
         ? new { line, id = accepted.Event.Id, status = "no-match" }
+        : accepted.Deliveries.Any(d => d.Conflict)
+        ? new
+        {
+            line,
+            id = accepted.Event.Id,
+            status = "conflict",
+            error = $"event id '{accepted.Event.Id}' was already accepted with other content; nothing of this event was accepted: send changes under a new event id",
+        }
         : new
         {
             line,
