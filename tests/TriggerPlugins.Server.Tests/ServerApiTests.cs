@@ -57,6 +57,25 @@ public sealed class ServerApiTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task An_event_id_posted_again_with_other_content_is_a_409_conflict_and_changes_nothing()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        var first = SampleEvents.Split('\n')[0].Replace("demo-0001", "conflict-1", StringComparison.Ordinal);
+        using (var accepted = await PostAsync(server, first))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var conflict = await PostAsync(server, first.Replace("Mario Rossi", "Maria Rossa", StringComparison.Ordinal));
+        var body = await JsonAsync(conflict);
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Equal("conflict", body.GetProperty("events")[0].GetProperty("status").GetString());
+        Assert.Contains("send changes under a new event id", body.GetProperty("events")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Single(await ListAsync(server, ""));
+    }
+
+    [Fact]
     public async Task Requests_without_a_valid_key_get_401_and_anonymous_intake_works_only_when_turned_on()
     {
         await using var server = await ServerFixture.StartAsync();
@@ -171,7 +190,7 @@ public sealed class ServerApiTests(ServerFixture fixture)
         Assert.Contains("triggers_queue_depth", metrics, StringComparison.Ordinal);
         Assert.Contains("triggers_delivery_latency_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("dynamics365_requests_total{", metrics, StringComparison.Ordinal);
-        Assert.Contains("status=\"201\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("environment=\"127.0.0.1\"", metrics, StringComparison.Ordinal);
     }
 
     private HashSet<string> Tickets() =>
