@@ -11,13 +11,13 @@ namespace TriggerPlugins.Host.Triggers;
 public static class DeliveryIds
 {
     /// <summary>
-    /// The key that groups one call's deliveries (they run one at a time, in accept order). Today the event id; the
-    /// one place to change when events carry a call id shared by the events of one call.
+    /// The key that groups one call's deliveries in the store (they run one at a time, in accept order): the contract's
+    /// <see cref="TriggerPlugins.Abstractions.CallEvent.CallKey"/>, the call id, or the event id when the contact center sends none.
     /// </summary>
     public static string CallKey(TriggerPlugins.Abstractions.CallEvent callEvent)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
-        return callEvent.Id;
+        return callEvent.CallKey;
     }
 
     /// <summary>A name-based UUID (version 8, SHA-256) of the event id, the trigger name and the action index.</summary>
