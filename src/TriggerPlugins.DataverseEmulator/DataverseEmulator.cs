@@ -52,6 +52,14 @@ public sealed class DataverseEmulator : IAsyncDisposable
     /// <summary>The records, for assertions.</summary>
     public EmulatorStore Store { get; }
 
+    /// <summary>
+    /// Requests that arrived while their user's service protection window was open (after a 429 of the number-of-requests
+    /// limit, before its Retry-After passed): a client that honours Retry-After for the whole user keeps this at 0.
+    /// </summary>
+    public int RequestsIntoOpenWindow => _budget?.RequestsIntoOpenWindow ?? 0;
+
+    private ServiceProtectionBudget? _budget;
+
     /// <summary>The tenant that owns the organization; tokens from other tenants are refused by the Web API.</summary>
     public Guid OrganizationTenantId { get; }
 
@@ -111,10 +119,11 @@ public sealed class DataverseEmulator : IAsyncDisposable
         var tokens = new TokenService(baseUri, clock);
         var organization = state.OrganizationTenant.TenantId;
         var webApiRoot = new Uri(baseUri, WebApiEndpoint.Root);
+        var budget = new ServiceProtectionBudget(clock);
         var webApi = new WebApiEndpoint(
             faults,
             new FaultInjector(options.RandomSeed),
-            new ServiceProtectionBudget(clock),
+            budget,
             new CallerResolver(tokens, state.Store, organization, baseUri),
             state.Store,
             new RecordFactory(state.Store.Schemas, webApiRoot, clock, tickets),
@@ -127,7 +136,7 @@ public sealed class DataverseEmulator : IAsyncDisposable
             requests,
             clock,
             logger));
-        var emulator = new DataverseEmulator(app, certificate, baseUri, faults, requests, state.Store, organization);
+        var emulator = new DataverseEmulator(app, certificate, baseUri, faults, requests, state.Store, organization) { _budget = budget };
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Dataverse emulator listening on {BaseUri} (certificate SHA-256 {Thumbprint})", baseUri, emulator.CertificateThumbprint);

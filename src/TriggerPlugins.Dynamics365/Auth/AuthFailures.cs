@@ -61,7 +61,7 @@ internal static partial class AuthFailures
             if (status is 0 or 408 or 429 or >= 500 || service.ErrorCode is "request_timeout" or "service_not_available")
             {
                 return ActionOutcome.Transient(
-                    $"The Azure AD token endpoint ({authority}) is unavailable (HTTP {status}{CodeSuffix(code)}); the delivery will be retried.",
+                    $"The Azure AD token endpoint ({authority}) is unavailable (HTTP {status}{CodeSuffix(code)}).",
                     RetryAfter(service));
             }
 

@@ -130,7 +130,7 @@ internal sealed class DataverseClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation}; the delivery will be retried."));
+                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation}."));
         }
         catch (MsalException ex)
         {
@@ -145,12 +145,12 @@ internal sealed class DataverseClient
         catch (HttpRequestException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message}); the delivery will be retried."));
+                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message})."));
         }
         catch (IOException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message}); the delivery will be retried."));
+                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message})."));
         }
     }
 

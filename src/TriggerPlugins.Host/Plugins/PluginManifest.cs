@@ -81,6 +81,9 @@ public enum PluginFieldType
     /// <summary>A number (<c>number</c>).</summary>
     Number,
 
+    /// <summary>A list of objects with the field's own sub-fields (<c>list</c>), e.g. several application users.</summary>
+    List,
+
     /// <summary>true or false (<c>boolean</c>).</summary>
     Boolean,
 }

@@ -27,6 +27,7 @@ internal static partial class PluginManifestReader
         ["map"] = PluginFieldType.Map,
         ["number"] = PluginFieldType.Number,
         ["boolean"] = PluginFieldType.Boolean,
+        ["list"] = PluginFieldType.List,
     };
 
     /// <summary>Parses manifest text.</summary>
