@@ -1,0 +1,116 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TriggerPlugins.Abstractions;
+using TriggerPlugins.Host.Plugins;
+
+namespace TriggerPlugins.Admin.Pages;
+
+/// <summary>One input of a form generated from a manifest field.</summary>
+/// <param name="Field">The manifest's declaration.</param>
+/// <param name="Value">The value to show (never a secret's).</param>
+/// <param name="SecretStored">For a secret: whether the file has a value (shown as "stored", never sent).</param>
+public sealed record FieldInput(PluginField Field, string? Value, bool SecretStored);
+
+/// <summary>Turns an account or configuration file into form values and back, driven by the plugin manifest's fields.</summary>
+internal static class SettingsForm
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The form values of a file. Secrets are left out: they never go back to the browser.</summary>
+    public static Dictionary<string, string?> ToValues(JsonObject? file, IEnumerable<PluginField> fields)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var field in fields.Where(f => !f.Secret))
+        {
+            values[field.Name] = file?[field.Name] switch
+            {
+                null => null,
+                JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+                JsonObject map => map.ToJsonString(Indented),
+                var other => other.ToJsonString(),
+            };
+        }
+
+        return values;
+    }
+
+    /// <summary>The inputs of a form, in the manifest's order.</summary>
+    public static IEnumerable<FieldInput> Inputs(IEnumerable<PluginField> fields, IDictionary<string, string?> values, JsonObject? stored) =>
+        fields.Select(f => new FieldInput(f, f.Secret ? null : values.TryGetValue(f.Name, out var v) ? v : null, f.Secret && stored?[f.Name] is not null));
+
+    /// <summary>
+    /// Builds the file from the form: typed values from the manifest, blank fields left out (the plugin's default
+    /// applies), a blank secret keeps the stored one, properties the manifest does not know are kept as they were.
+    /// </summary>
+    public static JsonObject Build(string plugin, IReadOnlyList<PluginField> fields, IDictionary<string, string?> values, JsonObject? stored, string source, List<ValidationProblem> problems)
+    {
+        var result = new JsonObject { ["plugin"] = plugin };
+        foreach (var (name, node) in stored ?? [])
+        {
+            if (name != "plugin" && !fields.Any(f => f.Name == name))
+            {
+                result[name] = node?.DeepClone();
+            }
+        }
+
+        foreach (var field in fields)
+        {
+            var text = values.TryGetValue(field.Name, out var v) ? v?.ReplaceLineEndings("\n") : null;
+            if (field.Type is not (PluginFieldType.Template or PluginFieldType.Map))
+            {
+                text = text?.Trim();
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                if (field.Secret && stored?[field.Name] is { } secret)
+                {
+                    result[field.Name] = secret.DeepClone();
+                }
+
+                continue;
+            }
+
+            result[field.Name] = Typed(field, text, source, problems);
+        }
+
+        return result;
+    }
+
+    private static JsonNode? Typed(PluginField field, string text, string source, List<ValidationProblem> problems)
+    {
+        switch (field.Type)
+        {
+            case PluginFieldType.Number when !text.StartsWith("env:", StringComparison.Ordinal):
+                if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                {
+                    return decimal.IsInteger(number) && Math.Abs(number) < long.MaxValue ? JsonValue.Create((long)number) : JsonValue.Create(number);
+                }
+
+                problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, $"'{text}' is not a number: write digits, e.g. {field.Default ?? "30"}"));
+                return text;
+            case PluginFieldType.Boolean:
+                return text == "true";
+            case PluginFieldType.Map:
+                try
+                {
+                    if (JsonNode.Parse(text) is JsonObject map)
+                    {
+                        return map;
+                    }
+
+                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, "expected a JSON object: { \"name\": \"template or value\" }", 1, 1));
+                }
+                catch (JsonException ex)
+                {
+                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, "not valid JSON: " + ex.Message.Split(" LineNumber", 2)[0],
+                        (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1));
+                }
+
+                return null;
+            default:
+                return text;
+        }
+    }
+}
