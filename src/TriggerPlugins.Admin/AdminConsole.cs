@@ -65,10 +65,14 @@ public static class AdminConsole
             })
             .ConfigureApplicationPartManager(parts =>
             {
-                // A host whose entry assembly references the console finds it on its own; a test host may not.
-                if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly))
+                // A host whose entry assembly references the console finds it on its own; a test host may not. The
+                // assembly's factory gives both its code and its compiled Razor pages.
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
                 {
-                    parts.ApplicationParts.Add(new AssemblyPart(assembly));
+                    if (!parts.ApplicationParts.Any(p => p.GetType() == part.GetType() && p.Name == part.Name))
+                    {
+                        parts.ApplicationParts.Add(part);
+                    }
                 }
             });
         return services;
