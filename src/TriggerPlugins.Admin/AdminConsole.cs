@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TriggerPlugins.Admin.ApiKeys;
-using TriggerPlugins.Admin.Config;
 using TriggerPlugins.Admin.Users;
 
 namespace TriggerPlugins.Admin;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace TriggerPlugins.Admin;
 
 /// <summary>The console's log messages. Never a password, key or secret: names and counts only.</summary>

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Host.Configuration;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Admin.Config;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
-using TriggerPlugins.Admin.Config;
 
 namespace TriggerPlugins.Admin.Users;
 

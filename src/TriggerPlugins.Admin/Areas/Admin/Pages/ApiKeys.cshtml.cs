@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
 using TriggerPlugins.Admin.ApiKeys;
 
 namespace TriggerPlugins.Admin.Pages;

@@ -1,6 +1,3 @@
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Admin.Config;
-
 namespace TriggerPlugins.Admin.Pages;
 
 /// <summary>A row of the accounts or configurations list: a file, its plugin, and its errors as the host loads it.</summary>
@@ -15,4 +12,12 @@ public sealed record FileRow(string Name, string Plugin, int Errors)
             folder.Read(kind, name)?["plugin"]?.ToString() ?? "?",
             loaded.Problems.Count(p => p.Severity == ValidationSeverity.Error && p.Source == $"{kind}/{name}.json")))];
     }
+}
+
+/// <summary>The accounts or configurations list: the files, their plugin, and their state as the loader sees them.</summary>
+public abstract class FileListModel(ConfigFolder folder, string kind) : PageModel
+{
+    public IReadOnlyList<FileRow> Rows { get; private set; } = [];
+
+    public void OnGet() => Rows = FileRow.List(folder, kind);
 }

@@ -1,9 +1,3 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
-using TriggerPlugins.Host.Delivery;
-using TriggerPlugins.Host.Plugins;
-
 namespace TriggerPlugins.Admin.Pages;
 
 /// <summary>The overview: what is loaded, what is stuck, what is wrong.</summary>

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using TriggerPlugins.Host.Plugins;
-
 namespace TriggerPlugins.Admin.Pages;
 
 /// <summary>The loaded plugins, and the refused folders with their reasons.</summary>

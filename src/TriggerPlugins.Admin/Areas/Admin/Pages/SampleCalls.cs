@@ -1,4 +1,3 @@
-using TriggerPlugins.Abstractions;
 using TriggerPlugins.Host.Events;
 
 namespace TriggerPlugins.Admin.Pages;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Admin.Pages;
 

@@ -1,106 +1,39 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Admin.Pages.Accounts;
 
 /// <summary>An account form generated from the plugin manifest's <c>accountFields</c>; save, and test the connection.</summary>
-public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogger<EditModel> logger) : PageModel
+public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogger<EditModel> logger)
+    : SettingsEditModel(folder, catalog, ConfigurationLoader.AccountsFolder, logger)
 {
-    private const string Kind = ConfigurationLoader.AccountsFolder;
-
-    [BindProperty(SupportsGet = true)]
-    public string? Name { get; set; }
-
-    [BindProperty]
-    public string? NewName { get; set; }
-
-    [BindProperty(SupportsGet = true)]
-    public string? Plugin { get; set; }
-
-    [BindProperty]
-    public Dictionary<string, string?> Values { get; set; } = new(StringComparer.Ordinal);
-
-    public PluginCatalog Catalog => catalog;
-
-    public bool IsNew => string.IsNullOrEmpty(Name);
-
-    public IReadOnlyList<FieldInput> Inputs { get; private set; } = [];
-
-    public IReadOnlyList<ValidationProblem> Problems { get; private set; } = [];
-
     public string? CheckMessage { get; private set; }
 
     public bool CheckSucceeded { get; private set; }
 
-    public IActionResult OnGet()
-    {
-        if (!IsNew && folder.Read(Kind, Name!) is null)
-        {
-            return NotFound();
-        }
-
-        var stored = IsNew ? null : folder.Read(Kind, Name!);
-        Plugin = stored?["plugin"]?.ToString() ?? Plugin ?? FirstPlugin()?.Id;
-        Values = SettingsForm.ToValues(stored, Fields());
-        Inputs = [.. SettingsForm.Inputs(Fields(), Values, stored)];
-        return Page();
-    }
+    public IActionResult OnGet() => LoadStored() ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
     {
-        var name = IsNew ? NewName?.Trim() ?? string.Empty : Name!;
-        var stored = folder.Read(Kind, name);
-        var problems = new List<ValidationProblem>();
-        if (IsNew && stored is not null)
-        {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, $"{Kind}/{name}.json", "name", "an account with this name exists: choose another name, or edit it from the list"));
-        }
-
-        if (Plugin is null || !catalog.Plugins.Any(p => p.Id == Plugin))
-        {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, $"{Kind}/{name}.json", "plugin", $"no loaded plugin has the id '{Plugin}'"));
-        }
-
-        var file = SettingsForm.Build(Plugin ?? string.Empty, Fields(), Values, stored, $"{Kind}/{name}.json", problems);
-        if (problems.Count == 0)
-        {
-            var result = await folder.SaveAsync(Kind, name, file, cancellationToken);
-            if (result.Saved)
-            {
-                Log.Saved(logger, User.Identity?.Name, Kind, name);
-                TempData["Message"] = $"Saved accounts/{name}.json; the service reloads it.";
-                return RedirectToPage("Edit", new { name });
-            }
-
-            Log.SaveRefused(logger, Kind, name, result.Problems.Count);
-            problems.AddRange(result.Problems);
-        }
-
-        Problems = problems;
-        NewName = IsNew ? name : null;
-        Inputs = [.. SettingsForm.Inputs(Fields(), Values, stored)];
-        return Page();
+        Problems = await SaveFormAsync(cancellationToken);
+        return Problems.Count == 0 ? RedirectToPage("Edit", new { name = FileName }) : Page();
     }
 
     public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
     {
-        OnGet();
-        var loaded = folder.Load();
+        if (!LoadStored())
+        {
+            return NotFound();
+        }
+
+        var loaded = Folder.Load();
         if (!loaded.Accounts.TryGetValue(Name!, out var account))
         {
-            Problems = [.. loaded.Problems.Where(p => p.Source == $"{Kind}/{Name}.json")];
+            Problems = [.. loaded.Problems.Where(p => p.Source == Source)];
             CheckMessage = "the saved account has errors (above): fix and save it first.";
             return Page();
         }
 
-        if (!catalog.TryGetAction(account.Plugin, out var action) || action is not IConnectionCheck check)
+        if (!Catalog.TryGetAction(account.Plugin, out var action) || action is not IConnectionCheck check)
         {
             CheckMessage = $"plugin '{account.Plugin}' cannot check a connection.";
             return Page();
@@ -129,8 +62,5 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
         return Page();
     }
 
-    private IReadOnlyList<PluginField> Fields() =>
-        catalog.Plugins.FirstOrDefault(p => p.Id == Plugin)?.Manifest.AccountFields ?? FirstPlugin()?.Manifest.AccountFields ?? [];
-
-    private LoadedPlugin? FirstPlugin() => catalog.Plugins.Count > 0 ? catalog.Plugins[0] : null;
+    protected override IReadOnlyList<PluginField> FieldsOf(PluginManifest manifest) => manifest.AccountFields;
 }

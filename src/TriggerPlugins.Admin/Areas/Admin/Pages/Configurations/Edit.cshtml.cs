@@ -1,11 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Admin.Pages.Configurations;
 
@@ -14,22 +7,9 @@ namespace TriggerPlugins.Admin.Pages.Configurations;
 /// the server as the admin types (the script posts the form, debounced, to <see cref="OnPostPreviewAsync"/>) and a
 /// live preview of the ticket for a sample call.
 /// </summary>
-public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogger<EditModel> logger) : PageModel
+public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogger<EditModel> logger)
+    : SettingsEditModel(folder, catalog, ConfigurationLoader.ConfigurationsFolder, logger)
 {
-    private const string Kind = ConfigurationLoader.ConfigurationsFolder;
-
-    [BindProperty(SupportsGet = true)]
-    public string? Name { get; set; }
-
-    [BindProperty]
-    public string? NewName { get; set; }
-
-    [BindProperty]
-    public string? Plugin { get; set; }
-
-    [BindProperty]
-    public Dictionary<string, string?> Values { get; set; } = new(StringComparer.Ordinal);
-
     [BindProperty]
     public string? PreviewAccount { get; set; }
 
@@ -39,34 +19,19 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
     [BindProperty]
     public string? Pasted { get; set; }
 
-    public PluginCatalog Catalog => catalog;
-
-    public bool IsNew => string.IsNullOrEmpty(Name);
-
-    public IReadOnlyList<FieldInput> Inputs { get; private set; } = [];
-
     public IReadOnlyList<string> AccountNames { get; private set; } = [];
-
-    public IReadOnlyList<ValidationProblem> Problems { get; private set; } = [];
 
     public string? PreviewError { get; private set; }
 
     public ActionPreview? Preview { get; private set; }
 
-    private string FileName => IsNew ? NewName?.Trim() ?? string.Empty : Name!;
-
-    private string Source => $"{Kind}/{(FileName.Length == 0 ? "new" : FileName)}.json";
-
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var stored = IsNew ? null : folder.Read(Kind, Name!);
-        if (!IsNew && stored is null)
+        if (!LoadStored())
         {
             return NotFound();
         }
 
-        Plugin = stored?["plugin"]?.ToString() ?? FirstPlugin()?.Id;
-        Values = SettingsForm.ToValues(stored, Fields());
         await CheckAsync(cancellationToken);
         return Page();
     }
@@ -79,25 +44,10 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
     {
-        var problems = new List<ValidationProblem>();
-        if (IsNew && folder.Read(Kind, FileName) is not null)
-        {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, Source, "name", "a configuration with this name exists: choose another name, or edit it from the list"));
-        }
-
-        var file = SettingsForm.Build(Plugin ?? string.Empty, Fields(), Values, folder.Read(Kind, FileName), Source, problems);
+        var problems = await SaveFormAsync(cancellationToken);
         if (problems.Count == 0)
         {
-            var result = await folder.SaveAsync(Kind, FileName, file, cancellationToken);
-            if (result.Saved)
-            {
-                Log.Saved(logger, User.Identity?.Name, Kind, FileName);
-                TempData["Message"] = $"Saved {Source}; the service reloads it.";
-                return RedirectToPage("Edit", new { name = FileName });
-            }
-
-            Log.SaveRefused(logger, Kind, FileName, result.Problems.Count);
-            problems.AddRange(result.Problems);
+            return RedirectToPage("Edit", new { name = FileName });
         }
 
         await CheckAsync(cancellationToken);
@@ -107,15 +57,15 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
 
     private async Task CheckAsync(CancellationToken cancellationToken)
     {
-        var stored = FileName.Length == 0 ? null : folder.Read(Kind, FileName);
+        var stored = Stored;
         Inputs = [.. SettingsForm.Inputs(Fields(), Values, stored)];
-        var loaded = folder.Load();
+        var loaded = Folder.Load();
         var accounts = loaded.Accounts.Values.Where(a => a.Plugin == Plugin).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         AccountNames = [.. accounts.Select(a => a.Name)];
         var problems = new List<ValidationProblem>();
         var file = SettingsForm.Build(Plugin ?? string.Empty, Fields(), Values, stored, Source, problems);
         Problems = problems;
-        if (problems.Count > 0 || Plugin is null || !catalog.TryGetAction(Plugin, out var action))
+        if (problems.Count > 0 || Plugin is null || !Catalog.TryGetAction(Plugin, out var action))
         {
             return;
         }
@@ -164,8 +114,5 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
         }
     }
 
-    private IReadOnlyList<PluginField> Fields() =>
-        catalog.Plugins.FirstOrDefault(p => p.Id == Plugin)?.Manifest.ConfigurationFields ?? FirstPlugin()?.Manifest.ConfigurationFields ?? [];
-
-    private LoadedPlugin? FirstPlugin() => catalog.Plugins.Count > 0 ? catalog.Plugins[0] : null;
+    protected override IReadOnlyList<PluginField> FieldsOf(PluginManifest manifest) => manifest.ConfigurationFields;
 }

@@ -1,12 +1,4 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using TriggerPlugins.Admin.Config;
-
 namespace TriggerPlugins.Admin.Pages.Configurations;
 
-/// <summary>The configurations of the config folder, with their state as the loader sees them.</summary>
-public sealed class IndexModel(ConfigFolder folder) : PageModel
-{
-    public IReadOnlyList<FileRow> Rows { get; private set; } = [];
-
-    public void OnGet() => Rows = FileRow.List(folder, Host.Configuration.ConfigurationLoader.ConfigurationsFolder);
-}
+/// <summary>The configurations of the config folder.</summary>
+public sealed class IndexModel(ConfigFolder folder) : FileListModel(folder, ConfigurationLoader.ConfigurationsFolder);

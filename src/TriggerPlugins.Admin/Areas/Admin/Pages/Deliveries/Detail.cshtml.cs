@@ -1,8 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Host.Delivery;
 
 namespace TriggerPlugins.Admin.Pages.Deliveries;
 

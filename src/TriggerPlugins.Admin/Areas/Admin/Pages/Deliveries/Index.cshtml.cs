@@ -1,10 +1,3 @@
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
-using TriggerPlugins.Host.Delivery;
-
 namespace TriggerPlugins.Admin.Pages.Deliveries;
 
 /// <summary>The delivery queue with filters (status, account, failure, time), and retry or discard of many at once.</summary>

@@ -1,13 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Events;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Admin.Pages.Triggers;
 

@@ -1,10 +1,4 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Logging;
-using TriggerPlugins.Abstractions;
-using TriggerPlugins.Admin.Config;
-using TriggerPlugins.Host.Configuration;
 
 namespace TriggerPlugins.Admin.Pages.Triggers;
 
