@@ -74,6 +74,7 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             await page.GetByLabel("Sample call").SelectOptionAsync(new SelectOptionValue { Label = "Inbound call, abandoned" });
             await Assertions.Expect(page.Locator("#live-check [data-body]")).ToContainTextAsync("Call from Jane Doe", new() { Timeout = (float)Timeout.TotalMilliseconds });
             await Docs(page, "configuration");
+            await AssertFitsATabletAsync(page, "configuration");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved configurations/support.json");
             Assert.Contains("{{ call.caller_name }}", await File.ReadAllTextAsync(Path.Combine(host.ConfigDirectory, "configurations", "support.json")), StringComparison.Ordinal);
@@ -135,6 +136,7 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             Assert.StartsWith(emulator.Emulator.BaseUri.ToString(), href, StringComparison.Ordinal);
             Assert.Contains("etn=incident", href, StringComparison.Ordinal);
             await Docs(page, "deliveries");
+            await AssertFitsATabletAsync(page, "deliveries");
             await row.GetByRole(AriaRole.Link).First.ClickAsync();
             await Assertions.Expect(page.Locator("#status")).ToHaveTextAsync("succeeded");
             await Assertions.Expect(page.Locator("a.ticket")).ToHaveTextAsync(new Regex("^CAS-"));
@@ -197,6 +199,17 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             Console.Error.WriteLine($"{name} failed; screenshot: {path}");
             throw;
         }
+    }
+
+    // A tablet in portrait (820 px): the page does not scroll sideways (wide tables scroll inside their own box).
+    private static async Task AssertFitsATabletAsync(IPage page, string name)
+    {
+        var size = page.ViewportSize!;
+        await page.SetViewportSizeAsync(820, 1180);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        await Docs(page, name + "-tablet");
+        await page.SetViewportSizeAsync(size.Width, size.Height);
+        Assert.True(overflow <= 0, $"{name}: the page is {overflow} px wider than a tablet's screen");
     }
 
     private static async Task Docs(IPage page, string name)
