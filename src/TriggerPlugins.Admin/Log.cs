@@ -28,11 +28,11 @@ internal static partial class Log
     [LoggerMessage(EventId = SaveRefusedId, Level = LogLevel.Information, Message = "Saving {Folder}/{File}.json was refused: {ProblemCount} problem(s)")]
     public static partial void SaveRefused(ILogger logger, string folder, string file, int problemCount);
 
-    [LoggerMessage(EventId = ApiKeyCreatedId, Level = LogLevel.Information, Message = "Admin {UserName} created API key {ApiKeyId} ({ApiKeyName})")]
-    public static partial void ApiKeyCreated(ILogger logger, string? userName, string apiKeyId, string apiKeyName);
+    [LoggerMessage(EventId = ApiKeyCreatedId, Level = LogLevel.Information, Message = "Admin {UserName} created API key {ApiKeyName}")]
+    public static partial void ApiKeyCreated(ILogger logger, string? userName, string apiKeyName);
 
-    [LoggerMessage(EventId = ApiKeyRevokedId, Level = LogLevel.Information, Message = "Admin {UserName} revoked API key {ApiKeyId}")]
-    public static partial void ApiKeyRevoked(ILogger logger, string? userName, string apiKeyId);
+    [LoggerMessage(EventId = ApiKeyRevokedId, Level = LogLevel.Information, Message = "Admin {UserName} revoked API key {ApiKeyName}")]
+    public static partial void ApiKeyRevoked(ILogger logger, string? userName, string apiKeyName);
 
     [LoggerMessage(EventId = DeliveriesRetriedId, Level = LogLevel.Information, Message = "Admin {UserName} retried {Count} delivery(ies)")]
     public static partial void DeliveriesRetried(ILogger logger, string? userName, int count);

@@ -35,6 +35,18 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deliveries" })).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/deliveries$"));
+
+        // An API key is shown once, then only its name and first characters.
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.GetByLabel("Name of the new key").FillAsync("motion");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var key = await page.GetByLabel("Key", new() { Exact = true }).InputValueAsync();
+        Assert.StartsWith("trg_", key, StringComparison.Ordinal);
+        await Docs(page, "apikeys");
+        await page.GotoAsync(new Uri(host.BaseUri, "/admin/apikeys").ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "motion", Exact = true })).ToBeVisibleAsync();
+        Assert.DoesNotContain(key, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, await File.ReadAllTextAsync(Path.Combine(host.DataDirectory, "api-keys.json")), StringComparison.Ordinal);
     });
 
     [Fact]

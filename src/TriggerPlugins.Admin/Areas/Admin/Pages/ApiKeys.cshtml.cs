@@ -23,20 +23,25 @@ public sealed class ApiKeysModel(ApiKeyStore keys, ILogger<ApiKeysModel> logger)
         }
 
         // Rendered in this response only (no redirect, no TempData): the key exists in clear nowhere else.
-        var (stored, key) = await keys.CreateAsync(name, cancellationToken);
-        Log.ApiKeyCreated(logger, User.Identity?.Name, stored.Id, stored.Name);
-        NewKey = key;
+        if (await keys.CreateAsync(name, cancellationToken) is not { } created)
+        {
+            TempData["Message"] = $"A key named '{name}' exists: choose another name.";
+            return RedirectToPage();
+        }
+
+        Log.ApiKeyCreated(logger, User.Identity?.Name, created.Stored.Name);
+        NewKey = created.Key;
         NewKeyName = name;
         Keys = await keys.ListAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(string id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostRevokeAsync(string name, CancellationToken cancellationToken)
     {
-        if (await keys.RevokeAsync(id, cancellationToken))
+        if (await keys.RevokeAsync(name, cancellationToken))
         {
-            Log.ApiKeyRevoked(logger, User.Identity?.Name, id);
-            TempData["Message"] = "Key revoked: requests with it are refused from now on.";
+            Log.ApiKeyRevoked(logger, User.Identity?.Name, name);
+            TempData["Message"] = "Key revoked: requests with it are refused once the service reloads its keys.";
         }
 
         return RedirectToPage();
