@@ -25,6 +25,9 @@ public static class AdminConsole
     /// <summary>The authorization policy every console page but sign-in requires.</summary>
     public const string Policy = "TriggerPluginsAdmin";
 
+    /// <summary>How long a sign-in lasts without use (the cookie slides while the admin works).</summary>
+    public static readonly TimeSpan CookieLifetime = TimeSpan.FromHours(8);
+
     /// <summary>Where the console lives.</summary>
     public const string BasePath = "/admin";
 
@@ -51,7 +54,7 @@ public static class AdminConsole
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.ExpireTimeSpan = CookieLifetime;
             options.SlidingExpiration = true;
         });
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
