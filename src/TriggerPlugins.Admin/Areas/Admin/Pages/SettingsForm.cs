@@ -8,7 +8,8 @@ namespace TriggerPlugins.Admin.Pages;
 /// <param name="Field">The manifest's declaration.</param>
 /// <param name="Value">The value to show (never a secret's).</param>
 /// <param name="SecretStored">For a secret: whether the file has a value (shown as "stored", never sent).</param>
-public sealed record FieldInput(PluginField Field, string? Value, bool SecretStored);
+/// <param name="SecretReference">For a secret read from the environment: its <c>env:NAME</c> (a name, not a secret).</param>
+public sealed record FieldInput(PluginField Field, string? Value, bool SecretStored, string? SecretReference = null);
 
 /// <summary>Turns an account or configuration file into form values and back, driven by the plugin manifest's fields.</summary>
 internal static class SettingsForm
@@ -35,7 +36,11 @@ internal static class SettingsForm
 
     /// <summary>The inputs of a form, in the manifest's order.</summary>
     public static IEnumerable<FieldInput> Inputs(IEnumerable<PluginField> fields, IDictionary<string, string?> values, JsonObject? stored) =>
-        fields.Select(f => new FieldInput(f, f.Secret ? null : values.TryGetValue(f.Name, out var v) ? v : null, f.Secret && stored?[f.Name] is not null));
+        fields.Select(f => new FieldInput(
+            f,
+            f.Secret ? null : values.TryGetValue(f.Name, out var v) ? v : null,
+            f.Secret && stored?[f.Name] is not null,
+            f.Secret && stored?[f.Name]?.GetValueKind() == JsonValueKind.String && stored[f.Name]!.GetValue<string>() is { } text && text.StartsWith("env:", StringComparison.Ordinal) ? text : null));
 
     /// <summary>
     /// Builds the file from the form: typed values from the manifest, blank fields left out (the plugin's default
