@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Tests.Shared;
@@ -30,9 +31,12 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Wrong user name or password.");
         await Docs(page, "login");
 
-        await page.GetByLabel("User name").FillAsync(ConsoleHost.UserName);
-        await page.GetByLabel("Password").FillAsync(ConsoleHost.Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // By keyboard alone: the name field has the focus, Tab moves to the password, Enter signs in.
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync(ConsoleHost.UserName);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(ConsoleHost.Password);
+        await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Deliveries" })).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/deliveries$"));
 
@@ -224,8 +228,15 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
         Assert.True(overflow <= 0, $"{name}: the page is {overflow} px wider than a tablet's screen");
     }
 
+    // Each page the README shows is checked by axe-core (bundled, run in the page) for serious and critical problems:
+    // missing labels, contrast, roles, keyboard traps.
     private static async Task Docs(IPage page, string name)
     {
+        var axe = await page.RunAxe();
+        Assert.NotEmpty(axe.Passes);
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))})").ToList();
+        Assert.True(serious.Count == 0, $"{name}: accessibility problems:\n{string.Join("\n", serious)}");
+
         if (BrowserFixture.DocsScreenshotDirectory is { } directory)
         {
             Directory.CreateDirectory(directory);
