@@ -89,7 +89,8 @@ public sealed class ConfigFolder
         {
             var source = $"{kind}/{name}.json";
             var before = Load().Problems.Where(p => p.Severity == ValidationSeverity.Error).Select(p => p.ToString()).ToHashSet();
-            var copy = Path.Combine(Path.GetTempPath(), "triggers-admin-" + Guid.NewGuid().ToString("N"));
+            // The copy holds the accounts' secrets: CreateTempSubdirectory makes it readable by this user only (mode 700).
+            var copy = System.IO.Directory.CreateTempSubdirectory("triggers-admin-").FullName;
             IReadOnlyList<ValidationProblem> refused;
             try
             {
