@@ -12,6 +12,7 @@ internal static partial class Log
     public const int ApiKeyRevokedId = 1607;
     public const int DeliveriesRetriedId = 1608;
     public const int DeliveriesDiscardedId = 1609;
+    public const int DeletedId = 1610;
 
     [LoggerMessage(EventId = SignedInId, Level = LogLevel.Information, Message = "Admin {UserName} signed in to the console")]
     public static partial void SignedIn(ILogger logger, string userName);
@@ -39,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = DeliveriesDiscardedId, Level = LogLevel.Information, Message = "Admin {UserName} discarded {Count} delivery(ies)")]
     public static partial void DeliveriesDiscarded(ILogger logger, string? userName, int count);
+
+    [LoggerMessage(EventId = DeletedId, Level = LogLevel.Information, Message = "Admin {UserName} deleted {Folder}/{File}.json")]
+    public static partial void Deleted(ILogger logger, string? userName, string folder, string file);
 }

@@ -64,6 +64,30 @@ public sealed class ConfigFolderTests : IAsyncLifetime, IAdminConsoleEvents
         Assert.Equal(1, _saved);
     }
 
+    [Fact]
+    public async Task A_file_another_one_needs_is_not_deleted_and_once_nothing_needs_it_it_is()
+    {
+        var folder = NewFolder();
+        Assert.True((await folder.SaveAsync("configurations", "support", new JsonObject { ["plugin"] = "dynamics365" }, default)).Saved);
+        // The console cannot save this trigger (account 'a' does not exist); a file written by hand can still need the configuration.
+        Assert.False((await folder.SaveAsync("triggers", "calls", JsonNode.Parse("""
+            { "on": ["call-end"], "match": "all", "conditions": [], "actions": [ { "plugin": "dynamics365", "account": "a", "configuration": "support" } ] }
+            """)!.AsObject(), default)).Saved);
+        Directory.CreateDirectory(Path.Combine(_root, "triggers"));
+        await File.WriteAllTextAsync(Path.Combine(_root, "triggers", "calls.json"), """
+            { "on": ["call-end"], "match": "all", "conditions": [], "actions": [ { "plugin": "dynamics365", "account": "a", "configuration": "support" } ] }
+            """);
+
+        var needed = await folder.DeleteAsync("configurations", "support", default);
+
+        Assert.False(needed.Saved);
+        Assert.Contains(needed.Problems, p => p.Source == "triggers/calls.json" && p.Message.Contains("unknown configuration 'support'", StringComparison.Ordinal));
+        Assert.True(File.Exists(Path.Combine(_root, "configurations", "support.json")));
+        Assert.True((await folder.DeleteAsync("triggers", "calls", default)).Saved);
+        Assert.True((await folder.DeleteAsync("configurations", "support", default)).Saved);
+        Assert.False(File.Exists(Path.Combine(_root, "configurations", "support.json")));
+    }
+
     private ConfigFolder NewFolder() =>
         new(Options.Create(new AdminConsoleOptions { ConfigDirectory = _root, DataDirectory = _root, Environment = _ => null }), _plugins, this);
 }

@@ -76,14 +76,21 @@ public sealed class ConfigFolder
     /// loader, on a copy; when the file has no errors and no other file gains one, writes it (temporary file, then
     /// rename) and tells the host to reload.
     /// </summary>
-    public async Task<SaveResult> SaveAsync(string kind, string name, JsonObject content, CancellationToken cancellationToken)
+    public Task<SaveResult> SaveAsync(string kind, string name, JsonObject content, CancellationToken cancellationToken) =>
+        ChangeAsync(kind, name, content.ToJsonString(WriteOptions) + "\n", cancellationToken);
+
+    /// <summary>Deletes <c>kind/name.json</c> when no other file gains an error without it (e.g. a trigger using the account).</summary>
+    public Task<SaveResult> DeleteAsync(string kind, string name, CancellationToken cancellationToken) =>
+        ChangeAsync(kind, name, null, cancellationToken);
+
+    private async Task<SaveResult> ChangeAsync(string kind, string name, string? json, CancellationToken cancellationToken)
     {
         if (CheckName(name) is { } problem)
         {
             return new SaveResult(false, [new ValidationProblem(ValidationSeverity.Error, $"{kind}/", "name", $"'{name}': {problem}")]);
         }
 
-        var json = content.ToJsonString(WriteOptions) + "\n";
+        var path = Path.Combine(Directory, kind, name + ".json");
         await _saveGate.WaitAsync(cancellationToken);
         try
         {
@@ -97,7 +104,15 @@ public sealed class ConfigFolder
                 CopyFolder(Directory, copy);
                 var target = Path.Combine(copy, kind, name + ".json");
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await File.WriteAllTextAsync(target, json, cancellationToken);
+                if (json is null)
+                {
+                    File.Delete(target);
+                }
+                else
+                {
+                    await File.WriteAllTextAsync(target, json, cancellationToken);
+                }
+
                 refused = [.. ConfigurationLoader.Load(copy, _plugins, _options.Environment).Problems
                     .Where(p => p.Severity == ValidationSeverity.Error && (p.Source == source || !before.Contains(p.ToString())))];
             }
@@ -111,7 +126,14 @@ public sealed class ConfigFolder
                 return new SaveResult(false, refused);
             }
 
-            await AtomicFile.WriteAsync(Path.Combine(Directory, kind, name + ".json"), json, cancellationToken);
+            if (json is null)
+            {
+                File.Delete(path);
+            }
+            else
+            {
+                await AtomicFile.WriteAsync(path, json, cancellationToken);
+            }
         }
         finally
         {

@@ -87,6 +87,20 @@ public abstract class SettingsEditModel(ConfigFolder folder, PluginCatalog catal
         return problems;
     }
 
+    /// <summary>Deletes the file, unless another file needs it (the loader says which).</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
+    {
+        var result = await this.DeleteFileAsync(folder, kind, FileName, logger, cancellationToken);
+        if (result.Saved)
+        {
+            return RedirectToPage("Index");
+        }
+
+        LoadStored();
+        Problems = result.Problems;
+        return Page();
+    }
+
     protected IReadOnlyList<PluginField> Fields() =>
         (catalog.Plugins.FirstOrDefault(p => p.Id == Plugin) ?? FirstPlugin())?.Manifest is { } manifest ? FieldsOf(manifest) : [];
 

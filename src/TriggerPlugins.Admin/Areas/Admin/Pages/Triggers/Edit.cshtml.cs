@@ -126,6 +126,20 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
         return Page();
     }
 
+    /// <summary>Deletes the trigger.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken cancellationToken)
+    {
+        var result = await this.DeleteFileAsync(folder, Kind, Name ?? string.Empty, logger, cancellationToken);
+        if (result.Saved)
+        {
+            return RedirectToPage("Index");
+        }
+
+        OnGet();
+        Problems = result.Problems;
+        return Page();
+    }
+
     private JsonObject ToJson()
     {
         var json = new JsonObject();
