@@ -128,6 +128,7 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             Assert.Contains("\"enabled\": false", await File.ReadAllTextAsync(Path.Combine(host.ConfigDirectory, "triggers", "support-calls.json")), StringComparison.Ordinal);
             await page.GetByRole(AriaRole.Switch, new() { Name = "Trigger support-calls enabled" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Switch, new() { Name = "Trigger support-calls enabled" })).ToHaveAttributeAsync("aria-checked", "true");
+            await Assertions.Expect(page.Locator("tr", new() { Has = page.GetByRole(AriaRole.Link, new() { Name = "support-calls" }) })).ToContainTextAsync("valid");
             await Docs(page, "triggers");
             await page.GetByRole(AriaRole.Link, new() { Name = "support-calls" }).ClickAsync();
             await Docs(page, "trigger");

@@ -7,7 +7,7 @@ public sealed class IndexModel(ConfigFolder folder, ILogger<IndexModel> logger) 
 {
     private const string Kind = ConfigurationLoader.TriggersFolder;
 
-    public sealed record Row(string Name, string Description, string On, string Actions, bool Enabled);
+    public sealed record Row(string Name, string Description, string On, string Actions, bool Enabled, int Errors = 0);
 
     public IReadOnlyList<Row> Rows { get; private set; } = [];
 
@@ -15,13 +15,15 @@ public sealed class IndexModel(ConfigFolder folder, ILogger<IndexModel> logger) 
 
     public void OnGet()
     {
+        var problems = folder.Load().Problems.Where(p => p.Severity == ValidationSeverity.Error).ToList();
         Rows = [.. folder.Names(Kind).Select(name => folder.Read(Kind, name) is { } file
             ? new Row(
                 name,
                 file["description"]?.ToString() ?? string.Empty,
                 string.Join(", ", (file["on"] as JsonArray)?.Select(n => n?.ToString()) ?? [file["on"]?.ToString()]),
                 string.Join(", ", (file["actions"] as JsonArray)?.Select(a => $"{a?["plugin"]} → {a?["account"]} → {a?["configuration"]}") ?? []),
-                file["enabled"]?.GetValueKind() != System.Text.Json.JsonValueKind.False)
+                file["enabled"]?.GetValueKind() != System.Text.Json.JsonValueKind.False,
+                problems.Count(p => p.Source == $"{Kind}/{name}.json"))
             : new Row(name, "(not a JSON object)", string.Empty, string.Empty, false))];
     }
 
