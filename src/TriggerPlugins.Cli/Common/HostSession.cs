@@ -40,10 +40,12 @@ internal sealed class HostSession : IAsyncDisposable
         return new HostSession(plugins, configuration, loggerFactory);
     }
 
-    /// <summary>Opens the durable queue in <paramref name="dataDirectory"/> and wires the engine to it.</summary>
-    public async Task StartDeliveryAsync(string dataDirectory, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <summary>Opens the durable queue in <paramref name="dataDirectory"/>, applies the retention, and wires the engine to it.</summary>
+    /// <exception cref="DeliveryStoreException">The queue is damaged or cannot be opened (the CLI prints its message, exit 2).</exception>
+    public async Task StartDeliveryAsync(string dataDirectory, DeliveryOptions options, DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
     {
-        Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, cancellationToken);
+        Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
+        await Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
         Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
         var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
         Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());

@@ -21,6 +21,7 @@ internal static class DeliveriesCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Retry());
         command.Subcommands.Add(Discard());
+        command.Subcommands.Add(Purge());
         return command;
     }
 
@@ -33,7 +34,7 @@ internal static class DeliveriesCommand
         var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             DeliveryStatus? wanted = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null;
             var deliveries = await store.ListAsync(wanted, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
@@ -55,7 +56,7 @@ internal static class DeliveriesCommand
         var command = new Command("retry", "Move a dead-lettered delivery back to pending; the next `triggers run` delivers it first.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             if (await store.RetryAsync(parse.GetValue(id)!, TimeProvider.System.GetUtcNow(), cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: pending again; it runs at the next `triggers run`.");
@@ -75,7 +76,7 @@ internal static class DeliveriesCommand
         var command = new Command("discard", "Remove a dead-lettered or pending delivery for good.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             if (await store.DiscardAsync(parse.GetValue(id)!, cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: discarded.");
@@ -84,6 +85,32 @@ internal static class DeliveriesCommand
 
             await Console.Error.WriteLineAsync($"error: no dead-lettered or pending delivery '{parse.GetValue(id)}'.");
             return ExitCodes.Problems;
+        });
+        return command;
+    }
+
+    private static Command Purge()
+    {
+        var data = CommonOptions.Data();
+        var before = new Option<DateTimeOffset>("--before")
+        {
+            Description = "Drop the call data of deliveries that succeeded before this date (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z).",
+            Required = true,
+        };
+        var command = new Command("purge", "Retention by hand: drop the call's personal data from succeeded deliveries, keeping ids, content hash and ticket reference. Dead letters are kept.") { data, before };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var cutoff = parse.GetValue(before);
+            if (cutoff > TimeProvider.System.GetUtcNow())
+            {
+                await Console.Error.WriteLineAsync($"error: --before {cutoff:O} is in the future; give a past date.");
+                return ExitCodes.UsageError;
+            }
+
+            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var purged = await store.PurgeSettledAsync(cutoff, cancellationToken);
+            Console.WriteLine($"{purged} delivery(ies) that succeeded before {cutoff:O} no longer hold call data.");
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -69,7 +69,7 @@ internal static class DemoCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"triggers-demo-{Guid.NewGuid():N}");
         try
         {
-            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), cancellationToken);
+            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(BuildTable(rows, emulator.Store));
             var tickets = rows.Count(r => r.Result?.Succeeded == true);
