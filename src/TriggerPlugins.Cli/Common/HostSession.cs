@@ -47,7 +47,8 @@ internal sealed class HostSession : IAsyncDisposable
         Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
         await Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
         Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
-        var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
+        var environments = DeliveryEnvironments.From(Configuration, Plugins.Plugins.Select(p => p.Manifest));
+        var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>(), environments);
         Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
     }
 

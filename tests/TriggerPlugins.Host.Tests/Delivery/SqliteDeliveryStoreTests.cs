@@ -101,7 +101,7 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         foreach (var id in new[] { Delivery("a").Id, Delivery("b").Id })
         {
             await _store.TryClaimAsync(id, T0, default);
-            await _store.DeadLetterAsync(id, "invalid client secret", T0, default);
+            await _store.DeadLetterAsync(id, "invalid client secret", "auth.invalid-secret", T0, default);
         }
 
         Assert.Equal(2, (await _store.ListAsync(DeliveryStatus.DeadLettered, 10, default)).Count);
@@ -113,6 +113,58 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Pending, T0.AddHours(1), T0.AddHours(1), "invalid client secret"), (retried!.Status, retried.NextAttemptAt, retried.RetryWindowStart, retried.LastError));
         Assert.Null(await _store.GetAsync(Delivery("b").Id, default));
         Assert.Empty(await _store.ListAsync(DeliveryStatus.DeadLettered, 10, default));
+    }
+
+    [Theory]
+    [InlineData("auth.*", null, null, "a,b")]
+    [InlineData("auth.invalid-secret", null, null, "a")]
+    [InlineData("auth.invalid", null, null, "")]
+    [InlineData(null, "fabrikam", null, "b,c")]
+    [InlineData("auth.*", "fabrikam", null, "b")]
+    [InlineData(null, null, 30, "c")]
+    [InlineData(null, null, null, "a,b,c")]
+    public async Task Retry_many_moves_only_the_dead_letters_the_filter_matches(string? code, string? account, int? sinceMinutes, string expected)
+    {
+        await DeadLetterAsync("a", "contoso", "auth.invalid-secret", T0);
+        await DeadLetterAsync("b", "fabrikam", "auth.missing-privilege", T0);
+        await DeadLetterAsync("c", "fabrikam", "data.invalid", T0.AddHours(1));
+        await _store.EnqueueAsync(Delivery("pending", account: "contoso"), T0, default);
+        var filter = new DeliveryFilter { Code = code, Account = account, Since = sinceMinutes is { } m ? T0.AddMinutes(m) : null };
+
+        var moved = await _store.RetryManyAsync(filter, T0.AddHours(2), default);
+
+        var pending = (await _store.ListMatchingAsync(new DeliveryFilter { Status = DeliveryStatus.Pending }, 10, default)).Select(r => r.EventId).Where(e => e != "pending");
+        Assert.Equal(expected, string.Join(',', pending.Order(StringComparer.Ordinal)));
+        Assert.Equal(expected.Length == 0 ? 0 : expected.Split(',').Length, moved);
+        Assert.Equal(3 - moved, (await _store.ListMatchingAsync(new DeliveryFilter { Status = DeliveryStatus.DeadLettered }, 10, default)).Count);
+    }
+
+    [Fact]
+    public async Task A_store_of_version_1_gets_the_failure_code_column_on_open()
+    {
+        using var old = new ConfigFolder();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(old.Path, SqliteDeliveryStore.FileName)};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE deliveries (id TEXT NOT NULL PRIMARY KEY, event_id TEXT NOT NULL, event_json TEXT NOT NULL, trigger_name TEXT NOT NULL, action_index INTEGER NOT NULL, plugin TEXT NOT NULL, account TEXT NOT NULL, configuration TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, window_start INTEGER NOT NULL, last_error TEXT, external_id TEXT, number TEXT, url TEXT, notes TEXT); PRAGMA user_version = 1;";
+            command.ExecuteNonQuery();
+        }
+
+        using var store = await SqliteDeliveryStore.OpenAsync(old.Path);
+        await store.EnqueueAsync(Delivery(), T0, default);
+        await store.TryClaimAsync(Delivery().Id, T0, default);
+        await store.DeadLetterAsync(Delivery().Id, "wrong secret", "auth.invalid-secret", T0, default);
+
+        Assert.Equal("auth.invalid-secret", (await store.GetAsync(Delivery().Id, default))!.FailureCode);
+    }
+
+    private async Task DeadLetterAsync(string eventId, string account, string code, DateTimeOffset at)
+    {
+        var id = Delivery(eventId, account: account).Id;
+        await _store.EnqueueAsync(Delivery(eventId, account: account), at, default);
+        await _store.TryClaimAsync(id, at, default);
+        await _store.DeadLetterAsync(id, "failed", code, at, default);
     }
 
     [Fact]
