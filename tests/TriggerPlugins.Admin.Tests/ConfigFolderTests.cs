@@ -15,6 +15,11 @@ public sealed class ConfigFolderTests : IAsyncLifetime, IAdminConsoleEvents
 
     public Task InitializeAsync()
     {
+        foreach (var kind in new[] { "accounts", "configurations", "triggers" })
+        {
+            Directory.CreateDirectory(Path.Combine(_root, kind));
+        }
+
         _plugins = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance);
         return Task.CompletedTask;
     }
@@ -65,7 +70,7 @@ public sealed class ConfigFolderTests : IAsyncLifetime, IAdminConsoleEvents
     }
 
     [Fact]
-    public async Task A_file_another_one_needs_is_not_deleted_and_once_nothing_needs_it_it_is()
+    public async Task A_file_another_one_needs_is_not_deleted_nor_the_last_trigger_and_once_nothing_needs_it_it_is()
     {
         var folder = NewFolder();
         Assert.True((await folder.SaveAsync("configurations", "support", new JsonObject { ["plugin"] = "dynamics365" }, default)).Saved);
@@ -73,7 +78,6 @@ public sealed class ConfigFolderTests : IAsyncLifetime, IAdminConsoleEvents
         Assert.False((await folder.SaveAsync("triggers", "calls", JsonNode.Parse("""
             { "on": ["call-end"], "match": "all", "conditions": [], "actions": [ { "plugin": "dynamics365", "account": "a", "configuration": "support" } ] }
             """)!.AsObject(), default)).Saved);
-        Directory.CreateDirectory(Path.Combine(_root, "triggers"));
         await File.WriteAllTextAsync(Path.Combine(_root, "triggers", "calls.json"), """
             { "on": ["call-end"], "match": "all", "conditions": [], "actions": [ { "plugin": "dynamics365", "account": "a", "configuration": "support" } ] }
             """);
@@ -83,7 +87,11 @@ public sealed class ConfigFolderTests : IAsyncLifetime, IAdminConsoleEvents
         Assert.False(needed.Saved);
         Assert.Contains(needed.Problems, p => p.Source == "triggers/calls.json" && p.Message.Contains("unknown configuration 'support'", StringComparison.Ordinal));
         Assert.True(File.Exists(Path.Combine(_root, "configurations", "support.json")));
-        Assert.True((await folder.DeleteAsync("triggers", "calls", default)).Saved);
+        // The last trigger cannot go either: the loader refuses a folder with no trigger.
+        var last = await folder.DeleteAsync("triggers", "calls", default);
+        Assert.False(last.Saved);
+        Assert.Contains(last.Problems, p => p.Message.StartsWith("no trigger files", StringComparison.Ordinal));
+        File.Delete(Path.Combine(_root, "triggers", "calls.json"));
         Assert.True((await folder.DeleteAsync("configurations", "support", default)).Saved);
         Assert.False(File.Exists(Path.Combine(_root, "configurations", "support.json")));
     }

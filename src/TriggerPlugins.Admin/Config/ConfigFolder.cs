@@ -152,6 +152,12 @@ public sealed class ConfigFolder
             return;
         }
 
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            // Empty folders too: the loader reports a missing accounts/, configurations/ or triggers/ folder.
+            System.IO.Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, folder)));
+        }
+
         foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(from, file);

@@ -14,13 +14,19 @@ public sealed record FieldInput(PluginField Field, string? Value, bool SecretSto
 /// <summary>Turns an account or configuration file into form values and back, driven by the plugin manifest's fields.</summary>
 internal static class SettingsForm
 {
+    /// <summary>
+    /// Never sent to the browser: secrets, and lists (a list of application users holds their client secrets).
+    /// A blank input keeps the stored value.
+    /// </summary>
+    public static bool IsWriteOnly(PluginField field) => field.Secret || field.Type == PluginFieldType.List;
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The form values of a file. Secrets are left out: they never go back to the browser.</summary>
     public static Dictionary<string, string?> ToValues(JsonObject? file, IEnumerable<PluginField> fields)
     {
         var values = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var field in fields.Where(f => !f.Secret))
+        foreach (var field in fields.Where(f => !IsWriteOnly(f)))
         {
             values[field.Name] = file?[field.Name] switch
             {
@@ -38,9 +44,9 @@ internal static class SettingsForm
     public static IEnumerable<FieldInput> Inputs(IEnumerable<PluginField> fields, IDictionary<string, string?> values, JsonObject? stored) =>
         fields.Select(f => new FieldInput(
             f,
-            f.Secret ? null : values.TryGetValue(f.Name, out var v) ? v : null,
-            f.Secret && stored?[f.Name] is not null,
-            f.Secret && stored?[f.Name]?.GetValueKind() == JsonValueKind.String && stored[f.Name]!.GetValue<string>() is { } text && text.StartsWith("env:", StringComparison.Ordinal) ? text : null));
+            IsWriteOnly(f) ? null : values.TryGetValue(f.Name, out var v) ? v : null,
+            IsWriteOnly(f) && stored?[f.Name] is not null,
+            IsWriteOnly(f) && stored?[f.Name]?.GetValueKind() == JsonValueKind.String && stored[f.Name]!.GetValue<string>() is { } text && text.StartsWith("env:", StringComparison.Ordinal) ? text : null));
 
     /// <summary>
     /// Builds the file from the form: typed values from the manifest, blank fields left out (the plugin's default
@@ -60,14 +66,14 @@ internal static class SettingsForm
         foreach (var field in fields)
         {
             var text = values.TryGetValue(field.Name, out var v) ? v?.ReplaceLineEndings("\n") : null;
-            if (field.Type is not (PluginFieldType.Template or PluginFieldType.Map))
+            if (field.Type is not (PluginFieldType.Template or PluginFieldType.Map or PluginFieldType.List))
             {
                 text = text?.Trim();
             }
 
             if (string.IsNullOrWhiteSpace(text))
             {
-                if (field.Secret && stored?[field.Name] is { } secret)
+                if (IsWriteOnly(field) && stored?[field.Name] is { } secret)
                 {
                     result[field.Name] = secret.DeepClone();
                 }
@@ -95,15 +101,18 @@ internal static class SettingsForm
                 return text;
             case PluginFieldType.Boolean:
                 return text == "true";
-            case PluginFieldType.Map:
+            case PluginFieldType.Map or PluginFieldType.List:
                 try
                 {
-                    if (JsonNode.Parse(text) is JsonObject map)
+                    var node = JsonNode.Parse(text);
+                    if (field.Type == PluginFieldType.Map ? node is JsonObject : node is JsonArray)
                     {
-                        return map;
+                        return node;
                     }
 
-                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, "expected a JSON object: { \"name\": \"template or value\" }", 1, 1));
+                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, field.Type == PluginFieldType.Map
+                        ? "expected a JSON object: { \"name\": \"template or value\" }"
+                        : "expected a JSON list: [ { ... }, { ... } ]", 1, 1));
                 }
                 catch (JsonException ex)
                 {

@@ -13,7 +13,7 @@ public sealed class IndexModel(IDeliveryStore store, ConfigFolder folder, IAdmin
     public string? Account { get; set; }
 
     [BindProperty(SupportsGet = true)]
-    public string? Failure { get; set; }
+    public string? Code { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public DateTime? From { get; set; }
@@ -35,13 +35,17 @@ public sealed class IndexModel(IDeliveryStore store, ConfigFolder folder, IAdmin
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var from = From is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : DateTimeOffset.MinValue;
+        var filter = new DeliveryFilter
+        {
+            Status = Status,
+            Account = string.IsNullOrEmpty(Account) ? null : Account,
+            Code = string.IsNullOrWhiteSpace(Code) ? null : Code.Trim(),
+            Since = From is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null,
+        };
         var to = To is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : DateTimeOffset.MaxValue;
-        Rows = [.. (await store.ListAsync(Status, int.MaxValue, cancellationToken))
-            .Where(d => string.IsNullOrEmpty(Account) || d.Action.Account == Account)
-            .Where(d => string.IsNullOrEmpty(Failure) || (d.LastError?.Contains(Failure, StringComparison.OrdinalIgnoreCase) ?? false))
-            .Where(d => d.CreatedAt >= from && d.CreatedAt <= to)
-            .OrderByDescending(d => d.CreatedAt)
+        Rows = [.. (await store.ListMatchingAsync(filter, int.MaxValue, cancellationToken))
+            .Where(d => d.UpdatedAt <= to)
+            .OrderByDescending(d => d.UpdatedAt)
             .Take(Limit)];
     }
 
