@@ -79,6 +79,19 @@ public sealed class PluginRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task An_action_refused_for_its_id_is_disposed_through_IAsyncDisposable()
+    {
+        // The probe implements IAsyncDisposable only: a host that disposed IDisposable alone would leave it undisposed.
+        var broken = AddBrokenCopy();
+        PluginsDirectory.EditManifest(broken, manifest => manifest["id"] = "renamed-probe");
+        File.WriteAllText(Path.Combine(broken, "record-disposal"), string.Empty);
+
+        await LoadExpectingOneFailure(broken);
+
+        Assert.True(File.Exists(Path.Combine(broken, "disposed")), "the refused action was not disposed");
+    }
+
+    [Fact]
     public async Task An_entry_assembly_that_is_not_a_dotnet_assembly_is_refused()
     {
         var broken = AddBrokenCopy();
