@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Host.Tests.Plugins;
@@ -136,11 +137,12 @@ public sealed class PluginRefusalTests : IDisposable
     {
         var broken = AddBrokenCopy();
         File.Delete(Path.Combine(broken, "plugin.json"));
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
 
-        await using var catalog = PluginCatalog.Load(plugins.Folder, logs);
+        await using var catalog = PluginCatalog.Load(plugins.Folder, factory);
 
-        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        var warning = Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Warning);
         Assert.Contains(broken, warning.Message, StringComparison.Ordinal);
         Assert.Contains("plugin.json is missing", warning.Message, StringComparison.Ordinal);
     }
