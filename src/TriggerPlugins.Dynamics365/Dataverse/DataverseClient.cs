@@ -95,6 +95,7 @@ internal sealed partial class DataverseClient
             }
 
             var body = ParseJson(text);
+            DataverseMetrics.Request(WebUrl, _account.ClientId ?? _account.Username, response.StatusCode);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
