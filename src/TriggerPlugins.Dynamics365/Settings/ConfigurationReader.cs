@@ -25,11 +25,13 @@ internal static partial class ConfigurationReader
 
     // The incident's standard choice and whole-number columns: Dataverse wants numbers there, so a plain
     // template ("prioritycode": "2") is sent as a number. Other attributes are sent as text unless typed.
-    private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> ChoiceAttributes = new(StringComparer.Ordinal)
     {
         "prioritycode", "severitycode", "casetypecode", "customersatisfactioncode", "incidentstagecode",
-        "contractservicelevelcode", "servicestage", "messagetypecode", "actualserviceunits", "billedserviceunits",
+        "contractservicelevelcode", "servicestage", "messagetypecode", "statuscode",
     };
+
+    private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal) { "actualserviceunits", "billedserviceunits" };
 
     /// <summary>Reads the configuration; returns null when it has errors (all of them are in <paramref name="problems"/>).</summary>
     public static TicketConfiguration? Read(JsonElement configuration, ConfigurationPlace place, List<ValidationProblem> problems)
@@ -208,7 +210,7 @@ internal static partial class ConfigurationReader
         {
             case JsonValueKind.String:
                 var template = TicketTemplate.Parse(value.GetString()!, path, source, problems);
-                return template is null ? null : new FieldMapping(name, template, null, NumericAttributes.Contains(name) ? FieldType.Integer : FieldType.String, null);
+                return template is null ? null : new FieldMapping(name, template, null, TemplateType(name), null);
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
                 return new FieldMapping(name, null, JsonNode.Parse(value.GetRawText()), FieldType.String, null);
             case JsonValueKind.Object:
@@ -238,12 +240,13 @@ internal static partial class ConfigurationReader
             "integer" or "int" => FieldType.Integer,
             "decimal" or "number" => FieldType.Decimal,
             "boolean" or "bool" => FieldType.Boolean,
+            "choice" or "picklist" => FieldType.Choice,
             _ => null,
         };
 
         if (type is null)
         {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, $"{path}.type", $"'{typeName}' is not a type; expected string, integer, decimal or boolean"));
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, $"{path}.type", $"'{typeName}' is not a type; expected string, integer, decimal, boolean or choice (an option's value or label)"));
         }
 
         if (maxLength is <= 0)
@@ -260,6 +263,10 @@ internal static partial class ConfigurationReader
         var template = TicketTemplate.Parse(text, $"{path}.template", source, problems);
         return template is null || type is null || maxLength is <= 0 ? null : new FieldMapping(name, template, null, type.Value, maxLength);
     }
+
+    // The standard incident choice columns take an option's value or its label ("High"); other numeric columns a number.
+    private static FieldType TemplateType(string name)
+        => ChoiceAttributes.Contains(name) ? FieldType.Choice : NumericAttributes.Contains(name) ? FieldType.Integer : FieldType.String;
 
     [GeneratedRegex(@"^[a-z_][a-z0-9_]*(@odata\.bind)?$")]
     private static partial Regex AttributeName();

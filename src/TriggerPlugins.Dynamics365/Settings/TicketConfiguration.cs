@@ -28,6 +28,9 @@ internal enum FieldType
     Integer,
     Decimal,
     Boolean,
+
+    /// <summary>A choice column: an option's value (a whole number) or its label, resolved with the tenant's metadata.</summary>
+    Choice,
 }
 
 /// <summary>

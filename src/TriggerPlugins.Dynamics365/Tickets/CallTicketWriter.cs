@@ -45,7 +45,7 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
             return Superseded(incidentId, state, call);
         }
 
-        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var ticket = await tickets.RenderAsync(configuration, call, cancellationToken);
         var notes = new List<string>(ticket.Notes);
         var owner = await tickets.FindOwnerAsync(call.Agent, notes, cancellationToken);
         var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);

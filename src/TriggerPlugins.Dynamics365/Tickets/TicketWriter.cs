@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Dataverse;
+using TriggerPlugins.Dynamics365.Metadata;
 using TriggerPlugins.Dynamics365.Phones;
 using TriggerPlugins.Dynamics365.Settings;
 
@@ -16,11 +17,17 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
 {
     private const string IncidentSelect = "incidentid,ticketnumber,_customerid_value,_ownerid_value";
 
+    private readonly ChoiceLabels _choices = new(client);
+
+    /// <summary>Renders the ticket, with the labels that choice fields rendered turned into option values.</summary>
+    internal async Task<RenderedTicket> RenderAsync(TicketConfiguration configuration, CallEvent call, CancellationToken cancellationToken)
+        => await _choices.ResolveAsync(RenderedTicket.Render(configuration, call, cancellationToken), cancellationToken);
+
     /// <exception cref="ActionFailure">An expected failure, with its outcome.</exception>
     public async Task<ActionSucceeded> WriteAsync(TicketConfiguration configuration, ActionRequest request, CancellationToken cancellationToken)
     {
         var call = request.Call;
-        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var ticket = await RenderAsync(configuration, call, cancellationToken);
         var notes = new List<string>(ticket.Notes);
         var incidentId = IncidentIds.FromDelivery(request.DeliveryId);
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
