@@ -217,7 +217,7 @@ internal static partial class ConfigurationReader
                 return ReadTypedMapping(name, value, path, source, problems);
             default:
                 problems.Add(new ValidationProblem(ValidationSeverity.Error, source, path,
-                    "must be a template string, a constant (number, true/false, null) or { \"template\": \"...\", \"type\": \"string|integer|decimal|boolean\", \"maxLength\": 100 }"));
+                    "must be a template string, a constant (number, true/false, null) or { \"template\": \"...\", \"type\": \"string|integer|decimal|boolean|choice\", \"maxLength\": 100 }"));
                 return null;
         }
     }
