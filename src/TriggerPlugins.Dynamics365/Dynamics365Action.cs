@@ -100,7 +100,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         var newContact = IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry);
         // The looked-up ids are unknown without the network: placeholders say how each would be found.
         var customer = new CustomerReference(
-            $"/contacts(<contactid of {Uri.UnescapeDataString(ContactDirectory.FindQuery(phone))}; when none matches, customerid_contact creates {newContact.ToJsonString(DataverseClient.BodyOptions)}>)",
+            $"/contacts(<contactid of {Uri.UnescapeDataString(ContactDirectory.FindQuery(phone, configuration.PhoneColumns))}; when none matches, customerid_contact creates {newContact.ToJsonString(DataverseClient.BodyOptions)}>)",
             null);
         var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
             ? null

@@ -71,6 +71,8 @@ internal sealed class EntitySchemaCatalog
             new("fullname", AttributeKind.String, 160, ValidForCreate: false),
             new("telephone1", AttributeKind.String, 50),
             new("mobilephone", AttributeKind.String, 50),
+            new("telephone2", AttributeKind.String, 50),
+            new("telephone3", AttributeKind.String, 50),
             new("emailaddress1", AttributeKind.String, 100),
             new("description", AttributeKind.Memo, 2000),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),

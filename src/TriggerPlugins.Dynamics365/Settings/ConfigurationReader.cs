@@ -25,6 +25,8 @@ internal static partial class ConfigurationReader
 
     // The incident's standard choice and whole-number columns: Dataverse wants numbers there, so a plain
     // template ("prioritycode": "2") is sent as a number. Other attributes are sent as text unless typed.
+    private const int MaxPhoneColumns = 5;
+
     private static readonly HashSet<string> ChoiceAttributes = new(StringComparer.Ordinal)
     {
         "prioritycode", "severitycode", "casetypecode", "customersatisfactioncode", "incidentstagecode",
@@ -44,11 +46,33 @@ internal static partial class ConfigurationReader
         var options = ReadOptions(fields, place.Source, problems);
         var mappings = ReadMappings(fields.Element("fields"), place.Source, problems);
         var calls = CallTicketSettings.Read(fields, place.Source, problems);
+        var phoneColumns = ReadPhoneColumns(fields.Element("phoneColumns"), place.Source, problems);
 
         var hasErrors = problems.Count(p => p.Severity == ValidationSeverity.Error) > errorsBefore;
         return hasErrors || title is null || description is null || options is null || calls is null
             ? null
-            : new TicketConfiguration(title, description, options, mappings) { Calls = calls };
+            : new TicketConfiguration(title, description, options, mappings) { Calls = calls, PhoneColumns = phoneColumns };
+    }
+
+    // The contact's phone columns: telephone1 by default; all are searched in the one lookup request.
+    private static List<string> ReadPhoneColumns(JsonElement? element, string source, List<ValidationProblem> problems)
+    {
+        if (element is not { } columns)
+        {
+            return [Tickets.ContactDirectory.PhoneColumn];
+        }
+
+        var names = columns.ValueKind == JsonValueKind.Array
+            ? columns.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : "").ToList()
+            : [];
+        if (names.Count is 0 or > MaxPhoneColumns || names.Exists(n => !PhoneColumnName().IsMatch(n)) || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "phoneColumns",
+                $"must be a list of 1 to {MaxPhoneColumns} distinct contact column names (lower case), e.g. [\"telephone1\", \"mobilephone\", \"telephone2\"]"));
+            return [];
+        }
+
+        return names;
     }
 
     private static TicketTemplate? ReadTemplate(JsonFields fields, string inlineField, string fileField, string defaultFile, ConfigurationPlace place, List<ValidationProblem> problems)
@@ -270,6 +294,9 @@ internal static partial class ConfigurationReader
 
     [GeneratedRegex(@"^[a-z_][a-z0-9_]*(@odata\.bind)?$")]
     private static partial Regex AttributeName();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,49}$")]
+    private static partial Regex PhoneColumnName();
 
     [GeneratedRegex(@"^_([a-z0-9_]+)_value$")]
     private static partial Regex LookupValue();

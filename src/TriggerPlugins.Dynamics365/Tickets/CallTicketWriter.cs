@@ -51,7 +51,7 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
         var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);
         var plan = new Plan(configuration, call, incidentId, ticket, owner, phone);
 
-        var written = await contacts.WithContactAsync(client, phone, async match =>
+        var written = await contacts.WithContactAsync(client, phone, configuration.PhoneColumns, async match =>
         {
             if (match.Note is not null)
             {

@@ -33,7 +33,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
 
         var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
-        var created = await contacts.WithContactAsync(client, phone, async match =>
+        var created = await contacts.WithContactAsync(client, phone, configuration.PhoneColumns, async match =>
         {
             if (match.Note is not null)
             {
