@@ -1,10 +1,17 @@
 using BenchmarkDotNet.Running;
+using TriggerPlugins.Benchmarks.Intake;
 using TriggerPlugins.Benchmarks.Load;
 
 // `load`: the real host + plugin against the emulator; anything else goes to BenchmarkDotNet (micro-benchmarks).
 if (args is ["load", .. var rest])
 {
     return await LoadRunner.RunAsync(LoadOptions.Parse(rest));
+}
+
+// `intake`: `triggers serve` in process under 32 HTTP clients (single events, NDJSON batches of 100).
+if (args is ["intake", .. var intakeArgs])
+{
+    return await IntakeRunner.RunAsync(intakeArgs);
 }
 
 // `service-protection`: one account's sustained throughput at the documented per-user limits (time-scaled emulator).

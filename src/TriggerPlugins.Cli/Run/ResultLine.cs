@@ -82,6 +82,17 @@ internal sealed record ResultLine
         };
     }
 
+    public static ResultLine Queued(DeliveryRecord delivery, int line) => new()
+    {
+        Line = line,
+        Event = delivery.EventId,
+        Status = Statuses.Queued,
+        Trigger = delivery.TriggerName,
+        Plugin = delivery.Action.Plugin,
+        Account = delivery.Action.Account,
+        Delivery = delivery.Id,
+    };
+
     public static ResultLine Invalid(int line, string error) => new() { Line = line, Status = Statuses.Invalid, Error = error };
 
     public static ResultLine NoMatch(int line, string eventId) => new() { Line = line, Event = eventId, Status = Statuses.NoMatch };
@@ -99,6 +110,7 @@ internal sealed record ResultLine
             + (Code is null ? "." : $" (or every failure like it with `triggers deliveries retry --code {Code}`).");
         return Status switch
         {
+            Statuses.Queued => $"{action} queued as delivery {Delivery}",
             Statuses.Invalid => $"invalid call event, {Error}",
             Statuses.NoMatch => $"{where}{Event}: no trigger matched",
             Statuses.Conflict => $"{action} conflict: {Error}",
@@ -129,5 +141,6 @@ internal sealed record ResultLine
         public const string Invalid = "invalid";
         public const string NoMatch = "no-trigger-matched";
         public const string Conflict = "conflict";
+        public const string Queued = "queued";
     }
 }
