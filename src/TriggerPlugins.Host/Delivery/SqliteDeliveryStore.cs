@@ -15,7 +15,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <summary>The database's file name in the data folder.</summary>
     public const string FileName = "deliveries.db";
 
-    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes";
+    private const string Columns = DeliveryRows.Columns;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS deliveries (
@@ -228,22 +228,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         _writeGate.Dispose();
     }
 
-    private static string StatusText(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Pending => "pending",
-        DeliveryStatus.InFlight => "in-flight",
-        DeliveryStatus.Succeeded => "succeeded",
-        _ => "dead-lettered",
-    };
-
-    private static DeliveryStatus ParseStatus(string text) => text switch
-    {
-        "pending" => DeliveryStatus.Pending,
-        "in-flight" => DeliveryStatus.InFlight,
-        "succeeded" => DeliveryStatus.Succeeded,
-        "dead-lettered" => DeliveryStatus.DeadLettered,
-        _ => throw new InvalidDataException($"Unknown delivery status '{text}' in the delivery store."),
-    };
+    private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
 
     private async Task<bool> TransitionAsync(
         string id,
@@ -318,26 +303,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         return records;
     }
 
-    private static DeliveryRecord Read(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        EventId = reader.GetString(1),
-        EventJson = reader.GetString(2),
-        TriggerName = reader.GetString(3),
-        ActionIndex = reader.GetInt32(4),
-        Action = new TriggerAction(reader.GetString(5), reader.GetString(6), reader.GetString(7)),
-        Status = ParseStatus(reader.GetString(8)),
-        Attempts = reader.GetInt32(9),
-        CreatedAt = Time(reader.GetInt64(10)),
-        UpdatedAt = Time(reader.GetInt64(11)),
-        NextAttemptAt = Time(reader.GetInt64(12)),
-        RetryWindowStart = Time(reader.GetInt64(13)),
-        LastError = reader.IsDBNull(14) ? null : reader.GetString(14),
-        ExternalId = reader.IsDBNull(15) ? null : reader.GetString(15),
-        Number = reader.IsDBNull(16) ? null : reader.GetString(16),
-        Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
-        Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
-    };
+    private static DeliveryRecord Read(SqliteDataReader reader) => DeliveryRows.Read(reader, static (r, i) => Time(r.GetInt64(i)));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 }
