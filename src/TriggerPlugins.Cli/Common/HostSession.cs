@@ -4,6 +4,7 @@ using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Plugins;
 using TriggerPlugins.Host.Triggers;
+using TriggerPlugins.Storage.PostgreSql;
 
 namespace TriggerPlugins.Cli.Common;
 
@@ -13,6 +14,8 @@ namespace TriggerPlugins.Cli.Common;
 /// </summary>
 internal sealed class HostSession : IAsyncDisposable
 {
+    private OpenedDeliveryStore? _store;
+
     private HostSession(PluginCatalog plugins, TriggerConfiguration configuration, ILoggerFactory loggerFactory)
     {
         Plugins = plugins;
@@ -26,7 +29,7 @@ internal sealed class HostSession : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    public SqliteDeliveryStore? Store { get; private set; }
+    public IDeliveryStore? Store => _store?.Store;
 
     public DeliveryProcessor? Processor { get; private set; }
 
@@ -40,19 +43,37 @@ internal sealed class HostSession : IAsyncDisposable
         return new HostSession(plugins, configuration, loggerFactory);
     }
 
-    /// <summary>Opens the durable queue in <paramref name="dataDirectory"/> and wires the engine to it.</summary>
-    public async Task StartDeliveryAsync(string dataDirectory, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the durable queue <paramref name="storeSetting"/> names (<c>TRIGGERS_STORE</c>; null: SQLite in
+    /// <paramref name="dataDirectory"/>) and wires the engine to it. False when it cannot be opened: the reason is printed.
+    /// </summary>
+    public async Task<bool> StartDeliveryAsync(string? storeSetting, string dataDirectory, DeliveryOptions options, CancellationToken cancellationToken)
     {
-        Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, cancellationToken);
+        _store = await StoreSelection.OpenAsync(storeSetting, dataDirectory, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
+        if (Store is null)
+        {
+            return false;
+        }
+
         Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
         var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
         Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
+        return true;
+    }
+
+    /// <summary>Closes the queue's connections (its files can then be deleted).</summary>
+    public async Task CloseStoreAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         Processor?.Dispose();
-        Store?.Dispose();
+        await CloseStoreAsync();
         await Plugins.DisposeAsync();
     }
 }

@@ -33,7 +33,12 @@ internal static class DeliveriesCommand
         var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            if (opened?.Store is not { } store)
+            {
+                return ExitCodes.UsageError;
+            }
+
             DeliveryStatus? wanted = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null;
             var deliveries = await store.ListAsync(wanted, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
@@ -55,7 +60,12 @@ internal static class DeliveriesCommand
         var command = new Command("retry", "Move a dead-lettered delivery back to pending; the next `triggers run` delivers it first.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            if (opened?.Store is not { } store)
+            {
+                return ExitCodes.UsageError;
+            }
+
             if (await store.RetryAsync(parse.GetValue(id)!, TimeProvider.System.GetUtcNow(), cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: pending again; it runs at the next `triggers run`.");
@@ -75,7 +85,12 @@ internal static class DeliveriesCommand
         var command = new Command("discard", "Remove a dead-lettered or pending delivery for good.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
+            if (opened?.Store is not { } store)
+            {
+                return ExitCodes.UsageError;
+            }
+
             if (await store.DiscardAsync(parse.GetValue(id)!, cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: discarded.");

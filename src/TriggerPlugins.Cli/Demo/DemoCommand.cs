@@ -69,7 +69,8 @@ internal static class DemoCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"triggers-demo-{Guid.NewGuid():N}");
         try
         {
-            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), cancellationToken);
+            // The demo's queue is its own SQLite file, whatever TRIGGERS_STORE says.
+            await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(BuildTable(rows, emulator.Store));
             var tickets = rows.Count(r => r.Result?.Succeeded == true);
@@ -81,7 +82,7 @@ internal static class DemoCommand
         finally
         {
             // The queue is the demo's own: nothing to resume next time.
-            session.Store?.Dispose();
+            await session.CloseStoreAsync();
             TryDelete(dataDirectory);
         }
     }

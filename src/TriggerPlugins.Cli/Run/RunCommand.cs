@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Events;
+using TriggerPlugins.Storage.PostgreSql;
 
 namespace TriggerPlugins.Cli.Run;
 
@@ -73,7 +74,11 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
-            await session.StartDeliveryAsync(CommonOptions.DataPath(parse.GetValue(data)), options, cancellationToken);
+            if (!await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), CommonOptions.DataPath(parse.GetValue(data)), options, cancellationToken))
+            {
+                return ExitCodes.UsageError;
+            }
+
             var output = new ResultWriter(parse.GetValue(json));
             try
             {
