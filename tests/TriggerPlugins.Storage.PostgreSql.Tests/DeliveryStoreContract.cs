@@ -254,13 +254,13 @@ public sealed class SqliteStoreContractTests : DeliveryStoreContract
 
 /// <summary>The contract on PostgreSQL 15: a fresh database per test in the collection's throwaway cluster.</summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class PostgreSqlStoreContractTests(PostgreSqlCluster cluster) : DeliveryStoreContract
+public sealed class PostgreSqlStoreContractTests(PostgreSqlServer server) : DeliveryStoreContract
 {
     private string? _connectionString;
 
     protected override async Task<(string? Setting, string DataDirectory)> StorageAsync()
     {
-        _connectionString ??= await cluster.CreateDatabaseAsync();
+        _connectionString ??= await server.Cluster.CreateDatabaseAsync();
         return ($"postgres:{_connectionString}", "/nonexistent-unused");
     }
 }

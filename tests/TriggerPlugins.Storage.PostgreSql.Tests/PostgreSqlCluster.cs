@@ -10,8 +10,9 @@ namespace TriggerPlugins.Storage.PostgreSql.Tests;
 /// loopback port (no TCP outside 127.0.0.1, the Unix socket in the same folder), stopped and deleted on dispose.
 /// PostgreSQL refuses to run as root, so under root every server command runs as the unprivileged <c>postgres</c>
 /// OS user (<c>runuser -u postgres --</c>). Each test takes a fresh database of its own (<see cref="CreateDatabaseAsync"/>).
+/// Free of xunit, so the benchmarks start their database with it too.
 /// </summary>
-public sealed class PostgreSqlCluster : IAsyncLifetime
+public sealed class PostgreSqlCluster : IAsyncDisposable
 {
     /// <summary>Where Debian's <c>postgresql-15</c> package puts the server programs (.ci/run installs it).</summary>
     public const string BinDirectory = "/usr/lib/postgresql/15/bin";
@@ -32,7 +33,8 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
 
     private string DataFolder => Path.Combine(_folder, "data");
 
-    public async Task InitializeAsync()
+    /// <summary>Creates and starts the cluster.</summary>
+    public async Task StartAsync()
     {
         if (!File.Exists(Path.Combine(BinDirectory, "initdb")))
         {
@@ -52,7 +54,8 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
         await RunAsync(Path.Combine(BinDirectory, "pg_ctl"), ["-D", DataFolder, "-l", Path.Combine(_folder, "server.log"), "-o", serverOptions, "-w", "-t", "60", "start"], asServiceUser: true);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>Stops the cluster (immediate mode: nothing to keep) and deletes its folder.</summary>
+    public async ValueTask DisposeAsync()
     {
         if (_folder.Length == 0 || !Directory.Exists(_folder))
         {
@@ -134,11 +137,4 @@ public sealed class PostgreSqlCluster : IAsyncLifetime
             throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}");
         }
     }
-}
-
-/// <summary>One PostgreSQL cluster for every test class of the collection.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgreSqlTests : ICollectionFixture<PostgreSqlCluster>
-{
-    public const string Name = "PostgreSQL";
 }

@@ -5,12 +5,12 @@ namespace TriggerPlugins.Storage.PostgreSql.Tests;
 
 /// <summary>What only the PostgreSQL store has: versioned migrations shared by hosts, and its connection errors.</summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class PostgreSqlStoreTests(PostgreSqlCluster cluster)
+public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
 {
     [Fact]
     public async Task Hosts_starting_together_on_an_empty_database_apply_each_migration_once()
     {
-        var connectionString = await cluster.CreateDatabaseAsync();
+        var connectionString = await server.Cluster.CreateDatabaseAsync();
 
         var stores = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostgreSqlDeliveryStore.OpenAsync(connectionString)));
         foreach (var store in stores)
@@ -26,26 +26,26 @@ public sealed class PostgreSqlStoreTests(PostgreSqlCluster cluster)
     [Fact]
     public async Task A_database_migrated_by_a_newer_build_is_refused_with_what_to_do()
     {
-        var connectionString = await cluster.CreateDatabaseAsync();
+        var connectionString = await server.Cluster.CreateDatabaseAsync();
         await (await PostgreSqlDeliveryStore.OpenAsync(connectionString)).DisposeAsync();
         await QueryAsync(connectionString, $"INSERT INTO schema_migrations (version, description) VALUES ({Migrations.Latest + 1}, 'from the future') RETURNING version", r => r.GetInt32(0));
 
         var error = await Assert.ThrowsAsync<DeliveryStoreException>(() => PostgreSqlDeliveryStore.OpenAsync(connectionString));
 
         Assert.Equal(
-            $"the delivery store at 127.0.0.1:{cluster.Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database} has schema version {Migrations.Latest + 1}, newer than this build knows ({Migrations.Latest}): upgrade `triggers` on this host to the version the other hosts run.",
+            $"the delivery store at 127.0.0.1:{server.Cluster.Port}/{new NpgsqlConnectionStringBuilder(connectionString).Database} has schema version {Migrations.Latest + 1}, newer than this build knows ({Migrations.Latest}): upgrade `triggers` on this host to the version the other hosts run.",
             error.Message);
     }
 
     [Fact]
     public async Task A_store_that_cannot_be_reached_says_where_and_what_to_check_without_the_password()
     {
-        var connectionString = $"Host=127.0.0.1;Port={cluster.Port};Database=no_such_database;Username=triggers_admin;Password=s3cret-Pa55";
+        var connectionString = $"Host=127.0.0.1;Port={server.Cluster.Port};Database=no_such_database;Username=triggers_admin;Password=s3cret-Pa55";
 
         var error = await Assert.ThrowsAsync<DeliveryStoreException>(() => DeliveryStores.OpenAsync($"postgres:{connectionString}", "/unused"));
 
         Assert.Equal(
-            $"cannot open the PostgreSQL delivery store at 127.0.0.1:{cluster.Port}/no_such_database: 3D000: database \"no_such_database\" does not exist. Check TRIGGERS_STORE, that the server runs and accepts this user, and that the database exists.",
+            $"cannot open the PostgreSQL delivery store at 127.0.0.1:{server.Cluster.Port}/no_such_database: 3D000: database \"no_such_database\" does not exist. Check TRIGGERS_STORE, that the server runs and accepts this user, and that the database exists.",
             error.Message);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
     }

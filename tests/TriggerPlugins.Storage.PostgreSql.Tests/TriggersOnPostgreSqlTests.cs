@@ -6,7 +6,7 @@ namespace TriggerPlugins.Storage.PostgreSql.Tests;
 
 /// <summary>The real `triggers` executable with <c>TRIGGERS_STORE=postgres:...</c>.</summary>
 [Collection(PostgreSqlTests.Name)]
-public sealed class TriggersOnPostgreSqlTests(PostgreSqlCluster cluster, EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
+public sealed class TriggersOnPostgreSqlTests(PostgreSqlServer server, EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
 {
     private readonly string _temp = Path.Combine(Path.GetTempPath(), $"triggers-pg-cli-{Guid.NewGuid():N}");
 
@@ -21,7 +21,7 @@ public sealed class TriggersOnPostgreSqlTests(PostgreSqlCluster cluster, Emulato
     [Fact]
     public async Task A_second_host_on_the_same_database_knows_every_call_the_first_one_delivered()
     {
-        var environment = new Dictionary<string, string>(emulator.Environment) { [DeliveryStores.EnvironmentVariable] = $"postgres:{await cluster.CreateDatabaseAsync()}" };
+        var environment = new Dictionary<string, string>(emulator.Environment) { [DeliveryStores.EnvironmentVariable] = $"postgres:{await server.Cluster.CreateDatabaseAsync()}" };
         var prefix = $"pg{Guid.NewGuid():N}"[..10];
         var events = string.Join('\n', File.ReadAllLines(Path.Combine(TriggersProcess.SamplesDirectory, "events", "calls.ndjson")).Select(l => l.Replace("demo-", $"{prefix}-", StringComparison.Ordinal)));
         var ticketsBefore = emulator.Emulator.Store.Count("incidents");
