@@ -39,8 +39,8 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         return opened.Store;
     }
 
-    internal static NewDelivery Delivery(string eventId = "call-1", string trigger = "inbound", int index = 0) =>
-        new(DeliveryIds.Create(eventId, trigger, index), eventId, $$"""{"id":"{{eventId}}","kind":"callEnd","callerName":"Nicolò Ærø 📞"}""", trigger, index, new TriggerAction("dynamics365", "contoso", "default"));
+    internal static NewDelivery Delivery(string eventId = "call-1", string trigger = "inbound", int index = 0, string account = "contoso") =>
+        new(DeliveryIds.Create(eventId, trigger, index), eventId, $$"""{"id":"{{eventId}}","kind":"callEnd","callerName":"Nicolò Ærø 📞"}""", trigger, index, new TriggerAction("dynamics365", account, "default"));
 
     [Fact]
     public async Task Enqueue_adds_a_pending_delivery_due_now_and_keeps_the_event_exactly()
