@@ -7,5 +7,11 @@ if (args is ["load", .. var rest])
     return await LoadRunner.RunAsync(LoadOptions.Parse(rest));
 }
 
+// `queue`: the SQLite queue's size and start time with many settled deliveries (retention).
+if (args is ["queue", .. var queueArgs])
+{
+    return await TriggerPlugins.Benchmarks.Queue.QueueSizeRunner.RunAsync(queueArgs);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(LoadRunner).Assembly).Run(args);
 return 0;

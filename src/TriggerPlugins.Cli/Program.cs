@@ -7,6 +7,7 @@ using TriggerPlugins.Cli.Emulator;
 using TriggerPlugins.Cli.Render;
 using TriggerPlugins.Cli.Run;
 using TriggerPlugins.Cli.Validate;
+using TriggerPlugins.Host.Delivery;
 
 var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events through triggers and their plugin actions (dynamics 365 integration).")
 {
@@ -31,4 +32,19 @@ if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine
     return ExitCodes.UsageError;
 }
 
-return await parseResult.InvokeAsync();
+try
+{
+    // Storage faults are the admin's to fix, not bugs: one line naming the file and the fix, never a stack trace.
+    return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (DeliveryStoreException exception)
+{
+    await Console.Error.WriteLineAsync($"error: {exception.Message}");
+    return ExitCodes.UsageError;
+}
+catch (Exception exception) when (exception is not OperationCanceledException)
+{
+    // A bug, not a user mistake: what System.CommandLine's default handler did (the details, exit 1).
+    await Console.Error.WriteLineAsync($"error: unexpected failure, please report it: {exception}");
+    return ExitCodes.Problems;
+}

@@ -38,18 +38,22 @@ public static class DeliveryStores
     /// <summary>The setting from the environment (<see cref="EnvironmentVariable"/>), or null when unset.</summary>
     public static string? FromEnvironment() => Environment.GetEnvironmentVariable(EnvironmentVariable);
 
-    /// <summary>Opens the store <paramref name="setting"/> names (SQLite in <paramref name="dataDirectory"/> when null or empty).</summary>
+    /// <summary>
+    /// Opens the store <paramref name="setting"/> names (SQLite in <paramref name="dataDirectory"/> when null or empty).
+    /// <paramref name="mode"/>: <see cref="DeliveryStoreOpenMode.MustExist"/> for read-only and admin commands, which
+    /// never create a queue (in SQLite or PostgreSQL alike).
+    /// </summary>
     /// <exception cref="DeliveryStoreException">The setting is invalid, or the store cannot be opened; the message says how to fix it.</exception>
-    public static async Task<OpenedDeliveryStore> OpenAsync(string? setting, string dataDirectory, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static async Task<OpenedDeliveryStore> OpenAsync(string? setting, string dataDirectory, DeliveryStoreOpenMode mode, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         var (kind, connectionString) = Parse(setting);
         if (kind == StoreKind.PostgreSql)
         {
-            var postgres = await PostgreSqlDeliveryStore.OpenAsync(connectionString!, logger, cancellationToken);
+            var postgres = await PostgreSqlDeliveryStore.OpenAsync(connectionString!, mode, logger, cancellationToken);
             return new OpenedDeliveryStore(postgres, $"PostgreSQL {postgres.Where}");
         }
 
-        var sqlite = await SqliteDeliveryStore.OpenAsync(dataDirectory, cancellationToken);
+        var sqlite = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
         return new OpenedDeliveryStore(sqlite, $"SQLite file {sqlite.Path}");
     }
 
@@ -69,11 +73,11 @@ public static class DeliveryStores
             var connectionString = colon < 0 ? string.Empty : text[(colon + 1)..].Trim();
             return connectionString.Length > 0
                 ? (StoreKind.PostgreSql, connectionString)
-                : throw new DeliveryStoreException($"{EnvironmentVariable} says '{kind}' but gives no connection string after the colon: {Usage}.");
+                : throw new DeliveryStoreException(DeliveryStoreFault.Other, EnvironmentVariable, $"{EnvironmentVariable} says '{kind}' but gives no connection string after the colon: {Usage}.");
         }
 
         var shown = colon < 0 && kind.Length <= 20 && !kind.Contains('=', StringComparison.Ordinal) ? $"'{kind}'" : colon < 0 ? "its value" : $"'{kind}:'";
-        throw new DeliveryStoreException($"{EnvironmentVariable}: {shown} is not a delivery store: {Usage}.");
+        throw new DeliveryStoreException(DeliveryStoreFault.Other, EnvironmentVariable, $"{EnvironmentVariable}: {shown} is not a delivery store: {Usage}.");
     }
 
     /// <summary>The store kinds.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using TriggerPlugins.Host.Delivery;
 
 namespace TriggerPlugins.Storage.PostgreSql;
 
@@ -42,25 +43,43 @@ internal static class Migrations
                 external_id     text,
                 number          text,
                 url             text,
-                notes           text
+                notes           text,
+                event_hash      text
             );
             CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
             CREATE INDEX deliveries_by_status ON deliveries (status, created_at, id);
             CREATE INDEX deliveries_by_created ON deliveries (created_at, id);
+            CREATE INDEX deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
             """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
     internal static int Latest => All[^1].Version;
 
-    /// <summary>Brings the schema to <see cref="Latest"/>; refuses a database migrated by a newer build. Returns the versions applied.</summary>
-    internal static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource dataSource, string where, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Brings the schema to <see cref="Latest"/>; refuses a database migrated by a newer build, and (with
+    /// <paramref name="mustExist"/>: read-only and admin commands) a database that holds no queue yet. Returns the versions applied.
+    /// </summary>
+    internal static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource dataSource, string where, bool mustExist, ILogger logger, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("key", LockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var command = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection, transaction))
+        {
+            if (mustExist && await command.ExecuteScalarAsync(cancellationToken) is false)
+            {
+                throw new DeliveryStoreException(DeliveryStoreFault.Missing, where, $"there is no delivery queue in the PostgreSQL database {where}; check TRIGGERS_STORE (a queue is created by `triggers run` or `triggers serve`)");
+            }
+        }
+
         await using (var command = new NpgsqlCommand(
             """
-            SELECT pg_advisory_xact_lock(@key);
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     integer     NOT NULL PRIMARY KEY,
                 description text        NOT NULL,
@@ -70,7 +89,6 @@ internal static class Migrations
             connection,
             transaction))
         {
-            command.Parameters.AddWithValue("key", LockKey);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -83,6 +101,8 @@ internal static class Migrations
         if (current > Latest)
         {
             throw new DeliveryStoreException(
+                DeliveryStoreFault.Other,
+                where,
                 $"the delivery store at {where} has schema version {current}, newer than this build knows ({Latest}): upgrade `triggers` on this host to the version the other hosts run.");
         }
 

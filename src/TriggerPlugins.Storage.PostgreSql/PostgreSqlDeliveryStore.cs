@@ -36,8 +36,11 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
     /// Opens the store in the database of <paramref name="connectionString"/> (an Npgsql connection string:
     /// <c>Host=...;Port=...;Database=...;Username=...;Password=...</c>) and migrates its schema.
     /// </summary>
-    /// <exception cref="DeliveryStoreException">The connection string is invalid, the server cannot be reached or refuses the login, or the schema is newer than this build.</exception>
-    public static async Task<PostgreSqlDeliveryStore> OpenAsync(string connectionString, ILogger? logger = null, CancellationToken cancellationToken = default)
+    /// <exception cref="DeliveryStoreException">
+    /// The connection string is invalid, the server cannot be reached or refuses the login, the schema is newer than this
+    /// build, or (<see cref="DeliveryStoreOpenMode.MustExist"/>) the database holds no queue yet.
+    /// </exception>
+    public static async Task<PostgreSqlDeliveryStore> OpenAsync(string connectionString, DeliveryStoreOpenMode mode = DeliveryStoreOpenMode.CreateIfMissing, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         logger ??= NullLogger.Instance;
@@ -49,12 +52,12 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             // Npgsql's message names the keyword, never a value.
-            throw new DeliveryStoreException($"the PostgreSQL connection string is invalid: {e.Message} Write it as 'Host=...;Port=5432;Database=...;Username=...;Password=...'.", e);
+            throw new DeliveryStoreException(DeliveryStoreFault.Other, "TRIGGERS_STORE", $"the PostgreSQL connection string is invalid: {e.Message} Write it as 'Host=...;Port=5432;Database=...;Username=...;Password=...'.", e);
         }
 
         if (string.IsNullOrEmpty(builder.Host))
         {
-            throw new DeliveryStoreException("the PostgreSQL connection string names no server: add 'Host=<server>' (and Database=, Username=).");
+            throw new DeliveryStoreException(DeliveryStoreFault.Other, "TRIGGERS_STORE", "the PostgreSQL connection string names no server: add 'Host=<server>' (and Database=, Username=).");
         }
 
         builder.ApplicationName ??= "triggers";
@@ -63,7 +66,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         try
         {
             var store = new PostgreSqlDeliveryStore(dataSource, where);
-            await Migrations.ApplyAsync(dataSource, where, logger, cancellationToken);
+            await Migrations.ApplyAsync(dataSource, where, mode == DeliveryStoreOpenMode.MustExist, logger, cancellationToken);
             PostgreSqlLog.Opened(logger, where, Migrations.Latest);
             return store;
         }
@@ -71,6 +74,8 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         {
             await dataSource.DisposeAsync();
             throw new DeliveryStoreException(
+                e is PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } ? DeliveryStoreFault.Missing : DeliveryStoreFault.Other,
+                where,
                 $"cannot open the PostgreSQL delivery store at {where}: {Reason(e)}. Check TRIGGERS_STORE, that the server runs and accepts this user, and that the database exists.",
                 e);
         }
@@ -91,9 +96,9 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         var inserted = await QueryAsync(
             $"""
             INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
-                                    status, attempts, created_at, updated_at, next_attempt_at, window_start)
+                                    status, attempts, created_at, updated_at, next_attempt_at, window_start, event_hash)
             VALUES (@id, @event_id, @event_json, @trigger_name, @action_index, @plugin, @account, @configuration,
-                    'pending', 0, @now, @now, @now, @now)
+                    'pending', 0, @now, @now, @now, @now, @event_hash)
             ON CONFLICT (id) DO NOTHING
             RETURNING {Columns}
             """,
@@ -102,6 +107,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
                 p.AddWithValue("id", delivery.Id);
                 p.AddWithValue("event_id", delivery.EventId);
                 p.AddWithValue("event_json", delivery.EventJson);
+                p.AddWithValue("event_hash", delivery.EventHash);
                 p.AddWithValue("trigger_name", delivery.TriggerName);
                 p.AddWithValue("action_index", delivery.ActionIndex);
                 p.AddWithValue("plugin", delivery.Action.Plugin);
@@ -118,7 +124,10 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
 
         var known = await GetAsync(delivery.Id, cancellationToken)
             ?? throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued (discarded by another host?).");
-        return new EnqueueResult(known, Created: false);
+        return new EnqueueResult(known, Created: false)
+        {
+            Conflict = !string.Equals(known.EventHash ?? EventHashes.Of(known.EventJson), delivery.EventHash, StringComparison.Ordinal),
+        };
     }
 
     /// <inheritdoc />
@@ -220,6 +229,17 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
             p => p.AddWithValue("id", id),
             cancellationToken) == 1;
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// PostgreSQL keeps the old row versions until (auto)vacuum reclaims their space; the rows themselves hold no call
+    /// data from the moment this returns. Run <c>VACUUM deliveries</c> to reclaim the space at once.
+    /// </remarks>
+    public Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = 'succeeded' AND event_json <> '' AND updated_at < @before",
+            p => AddTime(p, "before", before),
+            cancellationToken);
+
     /// <summary>Closes the pooled connections.</summary>
     public void Dispose() => _dataSource.Dispose();
 
@@ -261,23 +281,44 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
 
     private async Task<int> ExecuteAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(sql);
-        bind(command.Parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = _dataSource.CreateCommand(sql);
+            bind(command.Parameters);
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Fault(e);
+        }
     }
+
+    // A storage fault at run time (server restarted or unreachable, disk full on the server): one line naming the server.
+    private DeliveryStoreException Fault(Exception e) => new(
+        e is PostgresException { SqlState: PostgresErrorCodes.DiskFull } ? DeliveryStoreFault.DiskFull : DeliveryStoreFault.Other,
+        Where,
+        $"the PostgreSQL delivery store at {Where} failed: {Reason(e)}; what is queued is kept. Check that the server runs and this host can reach it",
+        e);
 
     private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(sql);
-        bind(command.Parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken))
+        try
         {
-            rows.Add(read(reader));
-        }
+            await using var command = _dataSource.CreateCommand(sql);
+            bind(command.Parameters);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(read(reader));
+            }
 
-        return rows;
+            return rows;
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Fault(e);
+        }
     }
 
     private static DeliveryRecord Read(NpgsqlDataReader reader) => DeliveryRows.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i));

@@ -20,6 +20,9 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
     /// <summary>What to pass to <see cref="DeliveryStores.OpenAsync"/>: the same storage every call.</summary>
     protected abstract Task<(string? Setting, string DataDirectory)> StorageAsync();
 
+    /// <summary>Storage that holds no queue yet (an empty folder, an empty database).</summary>
+    protected abstract Task<(string? Setting, string DataDirectory)> EmptyStorageAsync();
+
     public async Task InitializeAsync() => await OpenAnotherAsync();
 
     public virtual async Task DisposeAsync()
@@ -34,13 +37,26 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
     protected async Task<IDeliveryStore> OpenAnotherAsync()
     {
         var (setting, data) = await StorageAsync();
-        var opened = await DeliveryStores.OpenAsync(setting, data);
+        var opened = await DeliveryStores.OpenAsync(setting, data, DeliveryStoreOpenMode.CreateIfMissing);
         _opened.Add(opened);
         return opened.Store;
     }
 
     internal static NewDelivery Delivery(string eventId = "call-1", string trigger = "inbound", int index = 0, string account = "contoso") =>
         new(DeliveryIds.Create(eventId, trigger, index), eventId, $$"""{"id":"{{eventId}}","kind":"callEnd","callerName":"Nicolò Ærø 📞"}""", trigger, index, new TriggerAction("dynamics365", account, "default"));
+
+    [Fact]
+    public async Task A_read_only_opening_of_storage_without_a_queue_says_so_and_creates_nothing()
+    {
+        var (setting, data) = await EmptyStorageAsync();
+
+        var error = await Assert.ThrowsAsync<DeliveryStoreException>(() => DeliveryStores.OpenAsync(setting, data, DeliveryStoreOpenMode.MustExist));
+
+        Assert.Equal(DeliveryStoreFault.Missing, error.Fault);
+        Assert.StartsWith("there is no delivery queue ", error.Message, StringComparison.Ordinal);
+        var again = await Assert.ThrowsAsync<DeliveryStoreException>(() => DeliveryStores.OpenAsync(setting, data, DeliveryStoreOpenMode.MustExist));
+        Assert.Equal(DeliveryStoreFault.Missing, again.Fault);
+    }
 
     [Fact]
     public async Task Enqueue_adds_a_pending_delivery_due_now_and_keeps_the_event_exactly()
@@ -69,6 +85,43 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         Assert.False(again.Created);
         Assert.Equal((DeliveryStatus.Succeeded, "CAS-1", T0), (again.Record.Status, again.Record.Number, again.Record.CreatedAt));
         Assert.Single(await Store.ListAsync(null, 10, default));
+    }
+
+    [Fact]
+    public async Task The_same_id_with_other_event_content_is_a_conflict_and_changes_nothing()
+    {
+        await Store.EnqueueAsync(Delivery(), T0, default);
+
+        var same = await Store.EnqueueAsync(Delivery(), T0.AddMinutes(1), default);
+        var other = await Store.EnqueueAsync(Delivery() with { EventJson = """{"id":"call-1","kind":"abandon"}""", EventHash = "another-hash" }, T0.AddMinutes(1), default);
+
+        Assert.Equal((false, false), (same.Created, same.Conflict));
+        Assert.Equal((false, true), (other.Created, other.Conflict));
+        Assert.Equal((Delivery().EventJson, Delivery().EventHash), (other.Record.EventJson, other.Record.EventHash));
+    }
+
+    [Fact]
+    public async Task Purging_drops_the_call_data_of_old_successes_and_keeps_the_outcome_and_every_dead_letter()
+    {
+        foreach (var id in new[] { "old", "recent", "dead" })
+        {
+            await Store.EnqueueAsync(Delivery(id), T0, default);
+            await Store.TryClaimAsync(Delivery(id).Id, T0, default);
+        }
+
+        await Store.MarkSucceededAsync(Delivery("old").Id, ActionOutcome.Success("ticket-old", "CAS-OLD", notes: ["caller Mario Rossi"]), T0, default);
+        await Store.MarkSucceededAsync(Delivery("recent").Id, ActionOutcome.Success("ticket-new"), T0.AddDays(40), default);
+        await Store.DeadLetterAsync(Delivery("dead").Id, "invalid client secret", T0, default);
+
+        Assert.Equal(1, await Store.PurgeSettledAsync(T0.AddDays(30), default));
+        Assert.Equal(0, await Store.PurgeSettledAsync(T0.AddDays(30), default));
+
+        var old = await Store.GetAsync(Delivery("old").Id, default);
+        Assert.Equal((true, "", null, "CAS-OLD", Delivery("old").EventHash), (old!.Purged, old.EventJson, old.LastError, old.Number, old.EventHash));
+        Assert.Empty(old.Notes);
+        Assert.False((await Store.GetAsync(Delivery("recent").Id, default))!.Purged);
+        Assert.Equal((Delivery("dead").EventJson, "invalid client secret"), ((await Store.GetAsync(Delivery("dead").Id, default))!.EventJson, (await Store.GetAsync(Delivery("dead").Id, default))!.LastError));
+        Assert.True((await Store.EnqueueAsync(Delivery("old"), T0.AddDays(41), default)) is { Created: false, Conflict: false });
     }
 
     [Fact]
@@ -245,6 +298,8 @@ public sealed class SqliteStoreContractTests : DeliveryStoreContract
 
     protected override Task<(string? Setting, string DataDirectory)> StorageAsync() => Task.FromResult<(string?, string)>(("sqlite", _data));
 
+    protected override Task<(string? Setting, string DataDirectory)> EmptyStorageAsync() => Task.FromResult<(string?, string)>(("sqlite", Path.Combine(_data, "empty")));
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -263,4 +318,6 @@ public sealed class PostgreSqlStoreContractTests(PostgreSqlServer server) : Deli
         _connectionString ??= await server.Cluster.CreateDatabaseAsync();
         return ($"postgres:{_connectionString}", "/nonexistent-unused");
     }
+
+    protected override async Task<(string? Setting, string DataDirectory)> EmptyStorageAsync() => ($"postgres:{await server.Cluster.CreateDatabaseAsync()}", "/nonexistent-unused");
 }

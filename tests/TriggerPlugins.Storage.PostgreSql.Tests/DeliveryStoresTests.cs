@@ -40,7 +40,7 @@ public sealed class DeliveryStoresTests
         var data = Path.Combine(Path.GetTempPath(), "triggerplugins-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            await using var opened = await DeliveryStores.OpenAsync(null, data);
+            await using var opened = await DeliveryStores.OpenAsync(null, data, DeliveryStoreOpenMode.CreateIfMissing);
 
             Assert.IsType<SqliteDeliveryStore>(opened.Store);
             Assert.Equal($"SQLite file {Path.Combine(data, SqliteDeliveryStore.FileName)}", opened.Description);

@@ -42,7 +42,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     {
         var connectionString = $"Host=127.0.0.1;Port={server.Cluster.Port};Database=no_such_database;Username=triggers_admin;Password=s3cret-Pa55";
 
-        var error = await Assert.ThrowsAsync<DeliveryStoreException>(() => DeliveryStores.OpenAsync($"postgres:{connectionString}", "/unused"));
+        var error = await Assert.ThrowsAsync<DeliveryStoreException>(() => DeliveryStores.OpenAsync($"postgres:{connectionString}", "/unused", DeliveryStoreOpenMode.CreateIfMissing));
 
         Assert.Equal(
             $"cannot open the PostgreSQL delivery store at 127.0.0.1:{server.Cluster.Port}/no_such_database: 3D000: database \"no_such_database\" does not exist. Check TRIGGERS_STORE, that the server runs and accepts this user, and that the database exists.",

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TriggerPlugins.Host.Delivery;
 
 namespace TriggerPlugins.Cli.Common;
 
@@ -20,6 +21,14 @@ internal static class CommonOptions
     {
         Description = "The folder of the durable delivery queue. Default: ~/.local/share/triggerplugins (LocalApplicationData).",
     };
+
+    public static Option<bool> ReplaceDamagedQueue() => new("--replace-damaged-queue")
+    {
+        Description = "When the queue file is empty or damaged, move it aside (deliveries.db.damaged-*) and start an empty queue. Without it, such a file is refused.",
+    };
+
+    public static DeliveryStoreOpenMode OpenMode(bool replaceDamaged) =>
+        replaceDamaged ? DeliveryStoreOpenMode.ReplaceDamaged : DeliveryStoreOpenMode.CreateIfMissing;
 
     public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log debug details to standard error." };
 

@@ -12,21 +12,30 @@ internal static class DurationOption
         ("s", TimeSpan.FromSeconds),
         ("m", TimeSpan.FromMinutes),
         ("h", TimeSpan.FromHours),
+        ("d", TimeSpan.FromDays),
     ];
 
-    public static Option<TimeSpan?> Create(string name, string description) => new(name)
+    /// <summary>An optional duration; a value outside [<paramref name="min"/>, <paramref name="max"/>] is a parse error (exit 2).</summary>
+    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? min = null, TimeSpan? max = null) => new(name)
     {
-        Description = description + " (e.g. 250ms, 2s, 5m, 6h)",
+        Description = description + (max is { } m ? $" (e.g. 250ms, 2s, 5m, 6h, 30d; at most {Format(m)})" : " (e.g. 250ms, 2s, 5m, 6h, 30d)"),
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
-            if (TryParse(text, out var value))
+            if (!TryParse(text, out var value))
             {
-                return value;
+                result.AddError($"{name}: '{text}' is not a duration; write a number followed by ms, s, m, h or d (e.g. 2s).");
+                return null;
             }
 
-            result.AddError($"{name}: '{text}' is not a duration; write a number followed by ms, s, m or h (e.g. 2s).");
-            return null;
+            var lowest = min ?? TimeSpan.FromMilliseconds(1);
+            if (value < lowest || (max is { } highest && value > highest))
+            {
+                result.AddError($"{name}: {text} is out of range; it must be between {Format(lowest)} and {(max is { } h ? Format(h) : "any length")}.");
+                return null;
+            }
+
+            return value;
         },
     };
 
@@ -36,9 +45,10 @@ internal static class DurationOption
         {
             if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
                 && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
-                && number >= 0)
+                && number >= 0 && double.IsFinite(number))
             {
-                value = make(number);
+                // TimeSpan holds about 29,000 years: longer than 100 years reads as "the longest", which every bound refuses.
+                value = number * make(1).TotalDays <= 36500 ? make(number) : TimeSpan.MaxValue;
                 return true;
             }
         }
@@ -46,4 +56,11 @@ internal static class DurationOption
         value = default;
         return false;
     }
+
+    private static string Format(TimeSpan value) =>
+        value.TotalDays >= 1 && value.TotalDays % 1 == 0 ? $"{value.TotalDays:0}d"
+        : value.TotalHours >= 1 && value.TotalHours % 1 == 0 ? $"{value.TotalHours:0}h"
+        : value.TotalMinutes >= 1 && value.TotalMinutes % 1 == 0 ? $"{value.TotalMinutes:0}m"
+        : value.TotalSeconds >= 1 ? $"{value.TotalSeconds:0.###}s"
+        : $"{value.TotalMilliseconds:0}ms";
 }

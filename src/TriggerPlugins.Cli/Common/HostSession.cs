@@ -45,20 +45,16 @@ internal sealed class HostSession : IAsyncDisposable
 
     /// <summary>
     /// Opens the durable queue <paramref name="storeSetting"/> names (<c>TRIGGERS_STORE</c>; null: SQLite in
-    /// <paramref name="dataDirectory"/>) and wires the engine to it. False when it cannot be opened: the reason is printed.
+    /// <paramref name="dataDirectory"/>), applies the retention, and wires the engine to it.
     /// </summary>
-    public async Task<bool> StartDeliveryAsync(string? storeSetting, string dataDirectory, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <exception cref="DeliveryStoreException">The queue is damaged or cannot be opened (the CLI prints its message, exit 2).</exception>
+    public async Task StartDeliveryAsync(string? storeSetting, string dataDirectory, DeliveryOptions options, DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
     {
-        _store = await StoreSelection.OpenAsync(storeSetting, dataDirectory, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
-        if (Store is null)
-        {
-            return false;
-        }
-
-        Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
+        _store = await DeliveryStores.OpenAsync(storeSetting, dataDirectory, mode, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
+        await _store.Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
+        Processor = new DeliveryProcessor(_store.Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
         var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
-        Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
-        return true;
+        Dispatcher = new DispatchService(engine, _store.Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
     }
 
     /// <summary>Closes the queue's connections (its files can then be deleted).</summary>

@@ -21,6 +21,7 @@ internal static class DeliveriesCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Retry());
         command.Subcommands.Add(Discard());
+        command.Subcommands.Add(Purge());
         return command;
     }
 
@@ -33,12 +34,8 @@ internal static class DeliveriesCommand
         var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
-            if (opened?.Store is not { } store)
-            {
-                return ExitCodes.UsageError;
-            }
-
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             DeliveryStatus? wanted = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null;
             var deliveries = await store.ListAsync(wanted, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
@@ -60,12 +57,8 @@ internal static class DeliveriesCommand
         var command = new Command("retry", "Move a dead-lettered delivery back to pending; the next `triggers run` delivers it first.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
-            if (opened?.Store is not { } store)
-            {
-                return ExitCodes.UsageError;
-            }
-
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             if (await store.RetryAsync(parse.GetValue(id)!, TimeProvider.System.GetUtcNow(), cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: pending again; it runs at the next `triggers run`.");
@@ -85,12 +78,8 @@ internal static class DeliveriesCommand
         var command = new Command("discard", "Remove a dead-lettered or pending delivery for good.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var opened = await StoreSelection.FromEnvironmentAsync(CommonOptions.DataPath(parse.GetValue(data)), cancellationToken);
-            if (opened?.Store is not { } store)
-            {
-                return ExitCodes.UsageError;
-            }
-
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             if (await store.DiscardAsync(parse.GetValue(id)!, cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: discarded.");
@@ -99,6 +88,32 @@ internal static class DeliveriesCommand
 
             await Console.Error.WriteLineAsync($"error: no dead-lettered or pending delivery '{parse.GetValue(id)}'.");
             return ExitCodes.Problems;
+        });
+        return command;
+    }
+
+    private static Command Purge()
+    {
+        var data = CommonOptions.Data();
+        var before = new Option<DateTimeOffset>("--before")
+        {
+            Description = "Drop the call data of deliveries that succeeded before this date (ISO 8601, e.g. 2026-01-31 or 2026-01-31T12:00:00Z).",
+            Required = true,
+        };
+        var command = new Command("purge", "Retention by hand: drop the call's personal data from succeeded deliveries, keeping ids, content hash and ticket reference. Dead letters are kept.") { data, before };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var cutoff = parse.GetValue(before);
+            if (cutoff > TimeProvider.System.GetUtcNow())
+            {
+                await Console.Error.WriteLineAsync($"error: --before {cutoff:O} is in the future; give a past date.");
+                return ExitCodes.UsageError;
+            }
+
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var purged = await opened.Store.PurgeSettledAsync(cutoff, cancellationToken);
+            Console.WriteLine($"{purged} delivery(ies) that succeeded before {cutoff:O} no longer hold call data.");
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -70,7 +70,7 @@ internal static class DemoCommand
         try
         {
             // The demo's queue is its own SQLite file, whatever TRIGGERS_STORE says.
-            await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), cancellationToken);
+            await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(BuildTable(rows, emulator.Store));
             var tickets = rows.Count(r => r.Result?.Succeeded == true);

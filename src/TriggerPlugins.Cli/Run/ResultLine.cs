@@ -41,7 +41,7 @@ internal sealed record ResultLine
     public bool? Resumed { get; init; }
 
     [JsonIgnore]
-    public bool IsFailure => Status is "dead-lettered" or "invalid";
+    public bool IsFailure => Status is "dead-lettered" or "invalid" or "conflict";
 
     public static ResultLine From(DeliveryResult result, int? line, bool resumed = false)
     {
@@ -50,7 +50,7 @@ internal sealed record ResultLine
         {
             Line = line,
             Event = delivery.EventId,
-            Status = result.Succeeded ? (result.AlreadyKnown ? "already-delivered" : "succeeded") : delivery.Status == DeliveryStatus.DeadLettered ? "dead-lettered" : "pending",
+            Status = result.Conflict ? "conflict" : result.Succeeded ? (result.AlreadyKnown ? "already-delivered" : "succeeded") : delivery.Status == DeliveryStatus.DeadLettered ? "dead-lettered" : "pending",
             Trigger = delivery.TriggerName,
             Plugin = delivery.Action.Plugin,
             Account = delivery.Action.Account,
@@ -60,7 +60,9 @@ internal sealed record ResultLine
             TicketNumber = delivery.Number,
             Url = delivery.Url?.ToString(),
             Notes = delivery.Notes.Count > 0 ? delivery.Notes : null,
-            Error = result.Succeeded ? null : delivery.LastError,
+            Error = result.Conflict
+                ? $"the id '{delivery.EventId}' was already used by a call event with different content (delivery {delivery.Id}); this event was not run. Give every call event its own id"
+                : result.Succeeded ? null : delivery.LastError,
             Resumed = resumed ? true : null,
         };
     }
@@ -78,6 +80,7 @@ internal sealed record ResultLine
         {
             "invalid" => $"invalid call event, {Error}",
             "no-trigger-matched" => $"{where}{Event}: no trigger matched",
+            "conflict" => $"{where}{Event}: {Trigger} -> {Plugin} conflict: {Error}",
             "succeeded" or "already-delivered" =>
                 $"{where}{Event}: {Trigger} -> {Plugin} {Status} {TicketNumber ?? TicketId} {Url}"
                 + (Notes is { Count: > 0 } ? $" ({string.Join("; ", Notes)})" : string.Empty),

@@ -35,14 +35,35 @@ internal static class RunCommand
             }
         });
 
-        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter");
-        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
-        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter", max: DeliveryOptionLimits.MaxBaseDelay);
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)", max: DeliveryOptionLimits.MaxMaxDelay);
+        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered", max: DeliveryOptionLimits.MaxDeadline);
+        var retention = DurationOption.Create("--retention", "How long a delivery that succeeded keeps the call's data (default 30d)", DeliveryOptionLimits.MinRetention, DeliveryOptionLimits.MaxRetention);
         var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is < 1 or > DeliveryOptionsValidator.ServiceConcurrencyLimit)
+            {
+                r.AddError($"--max-concurrency-per-account must be between 1 and {DeliveryOptionsValidator.ServiceConcurrencyLimit}.");
+            }
+        });
+        var maxLineBytes = new Option<int>("--max-line-bytes")
+        {
+            Description = $"The longest call event line, in bytes; a longer line is skipped and reported (default {CallEventLimits.DefaultMaxLineBytes}).",
+            DefaultValueFactory = _ => CallEventLimits.DefaultMaxLineBytes,
+        };
+        maxLineBytes.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1024 or > CallEventLimits.UpperMaxLineBytes)
+            {
+                r.AddError($"--max-line-bytes must be between 1024 and {CallEventLimits.UpperMaxLineBytes}.");
+            }
+        });
+        var replaceDamaged = CommonOptions.ReplaceDamagedQueue();
 
         var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
         {
-            config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, concurrency, verbose,
+            config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, retention, concurrency, maxLineBytes, replaceDamaged, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,17 +89,14 @@ internal static class RunCommand
             options.MaxDelay = parse.GetValue(maxDelay) ?? options.MaxDelay;
             options.Deadline = parse.GetValue(deadline) ?? options.Deadline;
             options.MaxConcurrencyPerAccount = parse.GetValue(concurrency) ?? options.MaxConcurrencyPerAccount;
+            options.Retention = parse.GetValue(retention) ?? options.Retention;
             if (DeliveryProblems(options) is { } problems)
             {
                 await Console.Error.WriteLineAsync($"error: {problems}");
                 return ExitCodes.UsageError;
             }
 
-            if (!await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), CommonOptions.DataPath(parse.GetValue(data)), options, cancellationToken))
-            {
-                return ExitCodes.UsageError;
-            }
-
+            await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), CommonOptions.DataPath(parse.GetValue(data)), options, CommonOptions.OpenMode(parse.GetValue(replaceDamaged)), cancellationToken);
             var output = new ResultWriter(parse.GetValue(json));
             try
             {
@@ -87,8 +105,9 @@ internal static class RunCommand
                     output.Write(ResultLine.From(resumed, line: null, resumed: true));
                 }
 
-                using var reader = eventsFile is null ? Console.In : new StreamReader(eventsFile.FullName);
-                await RunEventsAsync(session.Dispatcher, reader, output, parse.GetValue(parallel), cancellationToken);
+                await using var input = eventsFile is null ? Console.OpenStandardInput() : File.OpenRead(eventsFile.FullName);
+                var limits = new CallEventLimits { MaxLineBytes = parse.GetValue(maxLineBytes) };
+                await RunEventsAsync(session.Dispatcher, CallEventReader.ReadAsync(input, limits, cancellationToken), output, parse.GetValue(parallel), cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -108,11 +127,11 @@ internal static class RunCommand
         return result.Failed ? result.FailureMessage : null;
     }
 
-    private static async Task RunEventsAsync(DispatchService dispatcher, TextReader reader, ResultWriter output, int parallelism, CancellationToken cancellationToken)
+    private static async Task RunEventsAsync(DispatchService dispatcher, IAsyncEnumerable<ParsedCallEvent> events, ResultWriter output, int parallelism, CancellationToken cancellationToken)
     {
         var progress = new Progress(output);
         await Parallel.ForEachAsync(
-            CallEventReader.ReadAsync(reader, cancellationToken),
+            events,
             new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (parsed, token) =>
             {

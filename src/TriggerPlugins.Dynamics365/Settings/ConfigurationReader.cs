@@ -73,8 +73,12 @@ internal static partial class ConfigurationReader
                 return null;
             }
 
-            path = Path.GetFullPath(file, place.BaseDirectory);
             field = fileField;
+            if (!TemplateFiles.TryResolve(file, place.BaseDirectory, out path, out var problem))
+            {
+                problems.Add(new ValidationProblem(ValidationSeverity.Error, place.Source, fileField, problem));
+                return null;
+            }
         }
         else
         {
@@ -85,7 +89,7 @@ internal static partial class ConfigurationReader
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = TemplateFiles.Read(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
@@ -159,6 +163,15 @@ internal static partial class ConfigurationReader
             {
                 problems.Add(new ValidationProblem(ValidationSeverity.Error, source, path,
                     "must be an incident attribute's logical name (lower case, e.g. prioritycode or new_callid), optionally ending in @odata.bind for a lookup"));
+                continue;
+            }
+
+            // Dataverse returns a lookup's value as the read-only property _<name>_value; writes go through <name>@odata.bind.
+            // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/web-api-properties#lookup-properties
+            if (LookupValue().Match(property.Name) is { Success: true } lookup)
+            {
+                problems.Add(new ValidationProblem(ValidationSeverity.Error, source, path,
+                    $"is a lookup's read-only value property (Dataverse refuses it on create); to set the lookup, map \"{lookup.Groups[1].Value}@odata.bind\" to \"/<entity set>(<id>)\""));
                 continue;
             }
 
@@ -240,6 +253,9 @@ internal static partial class ConfigurationReader
 
     [GeneratedRegex(@"^[a-z_][a-z0-9_]*(@odata\.bind)?$")]
     private static partial Regex AttributeName();
+
+    [GeneratedRegex(@"^_([a-z0-9_]+)_value$")]
+    private static partial Regex LookupValue();
 }
 
 /// <summary>Where a configuration lives: for messages, relative template files and the default templates.</summary>

@@ -86,6 +86,7 @@ internal static class EnvironmentReferences
             return null;
         }
 
+        problems.AddEnvironmentValue(variable, resolved);
         return JsonValue.Create(resolved);
     }
 }

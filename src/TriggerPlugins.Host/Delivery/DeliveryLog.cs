@@ -35,4 +35,13 @@ internal static partial class DeliveryLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} discarded")]
     public static partial void Discarded(ILogger logger, string deliveryId);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Delivery {DeliveryId} (trigger {Trigger}, call {EventId}) exists with different event content: the new event is a conflict and was not run")]
+    public static partial void Conflict(ILogger logger, string deliveryId, string trigger, string eventId);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error, Message = "Delivery {DeliveryId} (trigger {Trigger}) cannot be scheduled: {Reason}")]
+    public static partial void CannotSchedule(ILogger logger, string deliveryId, string trigger, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "Retention: dropped the call data of {Count} deliveries that succeeded before {Before:O}")]
+    public static partial void Purged(ILogger logger, int count, DateTimeOffset before);
 }

@@ -42,6 +42,35 @@ public sealed class DeliveryOptions
     /// bursts (a campaign's end, a queue flushing) go out at once instead of trickling. Default 2400.
     /// </summary>
     public int RateLimitBurst { get; set; } = 2400;
+
+    /// <summary>
+    /// How long a delivery that succeeded keeps the call's data (names, numbers, variables). After it only what
+    /// idempotency needs is kept: the ids, the content hash, the outcome and the ticket reference. Dead letters are
+    /// kept whole until handled. Default 30 days.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>The bounds of <see cref="DeliveryOptions"/>' durations, shared by the validator and the CLI's option parsers.</summary>
+public static class DeliveryOptionLimits
+{
+    /// <summary>The longest <see cref="DeliveryOptions.BaseDelay"/>: 1 hour.</summary>
+    public static readonly TimeSpan MaxBaseDelay = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <see cref="DeliveryOptions.MaxDelay"/>: 1 day.</summary>
+    public static readonly TimeSpan MaxMaxDelay = TimeSpan.FromDays(1);
+
+    /// <summary>The longest <see cref="DeliveryOptions.Deadline"/>: 30 days.</summary>
+    public static readonly TimeSpan MaxDeadline = TimeSpan.FromDays(30);
+
+    /// <summary>The longest <see cref="DeliveryOptions.AttemptTimeout"/>: 1 hour.</summary>
+    public static readonly TimeSpan MaxAttemptTimeout = TimeSpan.FromHours(1);
+
+    /// <summary>The shortest <see cref="DeliveryOptions.Retention"/>: 1 hour.</summary>
+    public static readonly TimeSpan MinRetention = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <see cref="DeliveryOptions.Retention"/>: 10 years (3650 days).</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(3650);
 }
 
 /// <summary>Checks <see cref="DeliveryOptions"/> and says which setting is wrong and why.</summary>
@@ -59,6 +88,15 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         Positive(options.AttemptTimeout, nameof(options.AttemptTimeout), failures);
         Positive(options.BaseDelay, nameof(options.BaseDelay), failures);
         Positive(options.RateLimitWindow, nameof(options.RateLimitWindow), failures);
+        AtMost(options.Deadline, DeliveryOptionLimits.MaxDeadline, nameof(options.Deadline), failures);
+        AtMost(options.AttemptTimeout, DeliveryOptionLimits.MaxAttemptTimeout, nameof(options.AttemptTimeout), failures);
+        AtMost(options.BaseDelay, DeliveryOptionLimits.MaxBaseDelay, nameof(options.BaseDelay), failures);
+        AtMost(options.MaxDelay, DeliveryOptionLimits.MaxMaxDelay, nameof(options.MaxDelay), failures);
+        if (options.Retention < DeliveryOptionLimits.MinRetention || options.Retention > DeliveryOptionLimits.MaxRetention)
+        {
+            failures.Add($"{nameof(options.Retention)} is {options.Retention}; it must be between {DeliveryOptionLimits.MinRetention} and {DeliveryOptionLimits.MaxRetention}.");
+        }
+
         if (options.MaxDelay < options.BaseDelay)
         {
             failures.Add($"{nameof(options.MaxDelay)} ({options.MaxDelay}) must be at least {nameof(options.BaseDelay)} ({options.BaseDelay}).");
@@ -93,6 +131,14 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         return result.Failed
             ? throw new OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(DeliveryOptions), result.Failures)
             : options;
+    }
+
+    private static void AtMost(TimeSpan value, TimeSpan limit, string name, List<string> failures)
+    {
+        if (value > limit)
+        {
+            failures.Add($"{name} is {value}; it must be at most {limit}.");
+        }
     }
 
     private static void Positive(TimeSpan value, string name, List<string> failures)

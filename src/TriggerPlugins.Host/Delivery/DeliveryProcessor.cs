@@ -19,6 +19,9 @@ public sealed class DeliveryProcessor : IDisposable
     // How often to look again at a delivery that another worker has in flight.
     private static readonly TimeSpan InFlightPollInterval = TimeSpan.FromSeconds(1);
 
+    // The longest single wait (Task.Delay refuses more than about 49 days); a longer one is several waits.
+    private static readonly TimeSpan LongestWait = TimeSpan.FromDays(1);
+
     private readonly IDeliveryStore _store;
     private readonly IActionRegistry _registry;
     private readonly TriggerConfiguration _configuration;
@@ -70,7 +73,7 @@ public sealed class DeliveryProcessor : IDisposable
                 : record.NextAttemptAt - _timeProvider.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, _timeProvider, cancellationToken);
+                await Task.Delay(wait < LongestWait ? wait : LongestWait, _timeProvider, cancellationToken);
             }
         }
     }
@@ -191,8 +194,21 @@ public sealed class DeliveryProcessor : IDisposable
 
     private async Task RetryLaterAsync(DeliveryRecord delivery, ActionFailedTransient failure, DateTimeOffset now)
     {
-        var next = now + Backoff.NextDelay(delivery.Attempts, failure.RetryAfter, _options, Random.Shared);
-        var deadline = delivery.RetryWindowStart + _options.Deadline;
+        DateTimeOffset next;
+        DateTimeOffset deadline;
+        try
+        {
+            next = Backoff.AddSaturating(now, Backoff.NextDelay(delivery.Attempts, failure.RetryAfter, _options, Random.Shared));
+            deadline = Backoff.AddSaturating(delivery.RetryWindowStart, _options.Deadline);
+        }
+        catch (Exception exception) when (exception is ArgumentOutOfRangeException or OverflowException)
+        {
+            var reason = $"cannot schedule the next attempt ({exception.GetType().Name}); last error: {failure.Reason}";
+            DeliveryLog.CannotSchedule(_logger, delivery.Id, delivery.TriggerName, reason);
+            await DeadLetterAsync(delivery, reason);
+            return;
+        }
+
         if (next > deadline)
         {
             await DeadLetterAsync(delivery, $"gave up after {delivery.Attempts} attempt(s): the next would fall after the {_options.Deadline} deadline; last error: {failure.Reason}");

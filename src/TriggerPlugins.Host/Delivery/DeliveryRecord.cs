@@ -29,12 +29,18 @@ public enum DeliveryStatus
 /// <param name="Action">Plugin, account and configuration (names only: secrets are never stored in the queue).</param>
 public sealed record NewDelivery(string Id, string EventId, string EventJson, string TriggerName, int ActionIndex, TriggerAction Action)
 {
+    /// <summary>The hash of the event's content (<see cref="EventHashes"/>): the same id with another hash is a conflict.</summary>
+    public string EventHash { get; init; } = EventHashes.Of(EventJson);
+
     /// <summary>The delivery of <paramref name="planned"/> for <paramref name="callEvent"/>.</summary>
     public static NewDelivery For(PlannedAction planned, CallEvent callEvent)
     {
         ArgumentNullException.ThrowIfNull(planned);
         ArgumentNullException.ThrowIfNull(callEvent);
-        return new NewDelivery(planned.DeliveryId, callEvent.Id, CallEventJson.Serialize(callEvent), planned.TriggerName, planned.ActionIndex, planned.Action);
+        return new NewDelivery(planned.DeliveryId, callEvent.Id, CallEventJson.Serialize(callEvent), planned.TriggerName, planned.ActionIndex, planned.Action)
+        {
+            EventHash = EventHashes.Of(callEvent),
+        };
     }
 }
 
@@ -91,9 +97,22 @@ public sealed record DeliveryRecord
 
     /// <summary>What the plugin noted about the outcome.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The hash of the event's content; <see langword="null"/> for deliveries stored before the hash was kept.</summary>
+    public string? EventHash { get; init; }
+
+    /// <summary>True when retention dropped the call's data (<see cref="EventJson"/> is empty): only the outcome is left.</summary>
+    public bool Purged => EventJson.Length == 0;
 }
 
 /// <summary>The answer to an enqueue.</summary>
 /// <param name="Record">The stored delivery: the new one, or the one already known under that id.</param>
 /// <param name="Created">False when the id was already known (a re-submitted event): nothing was added.</param>
-public sealed record EnqueueResult(DeliveryRecord Record, bool Created);
+public sealed record EnqueueResult(DeliveryRecord Record, bool Created)
+{
+    /// <summary>
+    /// True when the id was known with different event content: nothing was added, and the new event must be reported as
+    /// a conflict (HTTP 409), never as already delivered.
+    /// </summary>
+    public bool Conflict { get; init; }
+}

@@ -11,7 +11,7 @@ namespace TriggerPlugins.Host.Delivery;
 public static class DeliveryRows
 {
     /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
-    public const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes";
+    public const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, event_hash";
 
     /// <summary>How a status is stored.</summary>
     public static string StatusText(DeliveryStatus status) => status switch
@@ -56,6 +56,7 @@ public static class DeliveryRows
             Number = reader.IsDBNull(16) ? null : reader.GetString(16),
             Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
             Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
+            EventHash = reader.IsDBNull(19) ? null : reader.GetString(19),
         };
     }
 }

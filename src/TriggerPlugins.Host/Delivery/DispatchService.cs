@@ -109,6 +109,13 @@ public sealed class DispatchService
     private async Task<DeliveryResult?> CompleteAsync(EnqueueResult enqueued, CancellationToken cancellationToken)
     {
         var known = enqueued.Record;
+        if (enqueued.Conflict)
+        {
+            DeliveryLog.Conflict(_logger, known.Id, known.TriggerName, known.EventId);
+
+            return new DeliveryResult(known, AlreadyKnown: true, Conflict: true);
+        }
+
         if (!enqueued.Created && known.Status is DeliveryStatus.Succeeded or DeliveryStatus.DeadLettered)
         {
             DeliveryLog.AlreadyKnown(_logger, known.Id, known.TriggerName, known.EventId, known.Status);

@@ -9,7 +9,10 @@ namespace TriggerPlugins.Host.Delivery;
 /// </summary>
 public interface IDeliveryStore
 {
-    /// <summary>Adds a pending delivery, due at <paramref name="now"/>; a known id adds nothing and returns the stored one.</summary>
+    /// <summary>
+    /// Adds a pending delivery, due at <paramref name="now"/>; a known id adds nothing and returns the stored one, with
+    /// <see cref="EnqueueResult.Conflict"/> set when the stored event's content hash differs from this one's.
+    /// </summary>
     Task<EnqueueResult> EnqueueAsync(NewDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>The delivery with this id, if any.</summary>
@@ -38,4 +41,11 @@ public interface IDeliveryStore
 
     /// <summary>Removes a dead-lettered or pending delivery; never one in flight or succeeded.</summary>
     Task<bool> DiscardAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Retention: drops the call's personal data (the event, the notes, the last error) from every delivery that succeeded
+    /// before <paramref name="before"/>, keeping what idempotency needs (id, event id, content hash, outcome, ticket reference).
+    /// Dead letters are kept whole until they are handled. Returns how many deliveries were purged.
+    /// </summary>
+    Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

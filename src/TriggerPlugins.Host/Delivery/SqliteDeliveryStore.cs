@@ -17,6 +17,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     private const string Columns = DeliveryRows.Columns;
 
+    // Schema versions (PRAGMA user_version): 1 the first; 2 adds event_hash (the content hash that tells a re-sent event from
+    // a different one under the same id). A newer version is refused rather than guessed at.
+    private const int SchemaVersion = 2;
+
+    private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS deliveries (
             id              TEXT    NOT NULL PRIMARY KEY,
@@ -37,13 +43,23 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             external_id     TEXT,
             number          TEXT,
             url             TEXT,
-            notes           TEXT
+            notes           TEXT,
+            event_hash      TEXT
         );
         CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, next_attempt_at);
-        PRAGMA user_version = 1;
+        CREATE INDEX IF NOT EXISTS deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
+        PRAGMA user_version = 2;
         """;
 
-    private readonly string _connectionString;
+    // The partial index holds only succeeded deliveries that still have call data: the retention pass at each start
+    // costs what it purges, not the size of the queue.
+    private const string MigrateToVersion2 = """
+        ALTER TABLE deliveries ADD COLUMN event_hash TEXT;
+        CREATE INDEX IF NOT EXISTS deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
+        PRAGMA user_version = 2;
+        """;
+
+    private string _connectionString;
 
     // SQLite takes one writer at a time; writers of this process queue here instead of meeting SQLITE_BUSY and
     // sleeping in the driver's retry loop, which under a burst of calls costs whole seconds per delivery.
@@ -52,36 +68,76 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     private SqliteDeliveryStore(string path)
     {
         Path = path;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            // Waits this long for another writer (another `triggers` process) instead of failing with SQLITE_BUSY.
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = ConnectionString(path, lockTimeoutSeconds: 30);
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// Extra PRAGMA statements run on every connection after the store's own; for tests that bring about real SQLite
+    /// faults (<c>max_page_count</c> for a full disk, a short <c>busy_timeout</c> for a held lock).
+    /// </summary>
+    internal string? ConnectionPragmas { get; set; }
+
+    /// <summary>How long a command waits for another process's lock before the store reports it (30 s); tests shorten it.</summary>
+    internal int LockTimeoutSeconds
+    {
+        set => _connectionString = ConnectionString(Path, value);
+    }
+
     /// <summary>Opens (creating when missing) the store in <paramref name="dataDirectory"/>.</summary>
-    public static async Task<SqliteDeliveryStore> OpenAsync(string dataDirectory, CancellationToken cancellationToken = default)
+    /// <exception cref="DeliveryStoreException">The file is damaged or empty, or cannot be created or read.</exception>
+    public static Task<SqliteDeliveryStore> OpenAsync(string dataDirectory, CancellationToken cancellationToken = default) =>
+        OpenAsync(dataDirectory, DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
+
+    /// <summary>
+    /// Opens the store in <paramref name="dataDirectory"/>. An existing file that is empty (truncated), not SQLite,
+    /// corrupted or not a delivery queue is never silently re-created: it is refused, unless
+    /// <paramref name="mode"/> is <see cref="DeliveryStoreOpenMode.ReplaceDamaged"/>, which moves it aside first.
+    /// </summary>
+    /// <exception cref="DeliveryStoreException">The queue is missing (<see cref="DeliveryStoreOpenMode.MustExist"/>), damaged, or cannot be created or read.</exception>
+    public static async Task<SqliteDeliveryStore> OpenAsync(string dataDirectory, DeliveryStoreOpenMode mode, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
-        Directory.CreateDirectory(dataDirectory);
-        var store = new SqliteDeliveryStore(System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDirectory), FileName));
-        await using var connection = await store.OpenConnectionAsync(cancellationToken);
-        await using (var wal = connection.CreateCommand())
+        var path = System.IO.Path.Combine(System.IO.Path.GetFullPath(dataDirectory), FileName);
+        if (!File.Exists(path))
         {
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            await wal.ExecuteNonQueryAsync(cancellationToken);
+            if (mode == DeliveryStoreOpenMode.MustExist)
+            {
+                throw new DeliveryStoreException(DeliveryStoreFault.Missing, path, $"there is no delivery queue at '{path}'; check --data (a queue is created by `triggers run`)");
+            }
+
+            CreateDirectory(dataDirectory, path);
+        }
+        else if (Damage(path) is { } damage)
+        {
+            if (mode != DeliveryStoreOpenMode.ReplaceDamaged)
+            {
+                throw Damaged(path, damage);
+            }
+
+            MoveAside(path);
         }
 
-        await using var schema = connection.CreateCommand();
-        schema.CommandText = Schema;
-        await schema.ExecuteNonQueryAsync(cancellationToken);
-        return store;
+        var store = new SqliteDeliveryStore(path);
+        try
+        {
+            await store.PrepareAsync(cancellationToken);
+            return store;
+        }
+        catch (DeliveryStoreException exception) when (exception.Fault == DeliveryStoreFault.Damaged && mode == DeliveryStoreOpenMode.ReplaceDamaged)
+        {
+            // Damage found inside the file (a corrupted schema, another program's database): move it aside too, then start afresh.
+            store.Dispose();
+            MoveAside(path);
+            return await OpenAsync(dataDirectory, DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc />
@@ -91,9 +147,9 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         var inserted = await ExecuteAsync(
             """
             INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
-                                    status, attempts, created_at, updated_at, next_attempt_at, window_start)
+                                    status, attempts, created_at, updated_at, next_attempt_at, window_start, event_hash)
             VALUES ($id, $event_id, $event_json, $trigger_name, $action_index, $plugin, $account, $configuration,
-                    $pending, 0, $now, $now, $now, $now)
+                    $pending, 0, $now, $now, $now, $now, $event_hash)
             ON CONFLICT (id) DO NOTHING
             """,
             p =>
@@ -101,6 +157,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 p.AddWithValue("$id", delivery.Id);
                 p.AddWithValue("$event_id", delivery.EventId);
                 p.AddWithValue("$event_json", delivery.EventJson);
+                p.AddWithValue("$event_hash", delivery.EventHash);
                 p.AddWithValue("$trigger_name", delivery.TriggerName);
                 p.AddWithValue("$action_index", delivery.ActionIndex);
                 p.AddWithValue("$plugin", delivery.Action.Plugin);
@@ -112,7 +169,10 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
         var record = await GetAsync(delivery.Id, cancellationToken)
             ?? throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued.");
-        return new EnqueueResult(record, inserted == 1);
+        return new EnqueueResult(record, inserted == 1)
+        {
+            Conflict = inserted == 0 && !string.Equals(record.EventHash ?? EventHashes.Of(record.EventJson), delivery.EventHash, StringComparison.Ordinal),
+        };
     }
 
     /// <inheritdoc />
@@ -125,7 +185,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
         QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE $status IS NULL OR status = $status ORDER BY created_at, id LIMIT $limit",
+            // Two statements, not "$status IS NULL OR ...": the OR keeps SQLite off the status index, and resuming the
+            // pending deliveries at start would read the whole queue (seconds at a million settled deliveries).
+            status is null
+                ? $"SELECT {Columns} FROM deliveries ORDER BY created_at, id LIMIT $limit"
+                : $"SELECT {Columns} FROM deliveries WHERE status = $status ORDER BY created_at, id LIMIT $limit",
             p =>
             {
                 p.AddWithValue("$status", status is { } s ? StatusText(s) : DBNull.Value);
@@ -220,12 +284,160 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             },
             cancellationToken) == 1;
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// Every connection runs with <c>secure_delete</c>, so the old text is overwritten with zeros rather than left in
+    /// free space, and a checkpoint moves the change out of the write-ahead log: the data is gone from the files, not
+    /// only from the rows.
+    /// </remarks>
+    public async Task<int> PurgeSettledAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        // Literal status and text (not parameters), so SQLite can use the partial index deliveries_to_purge.
+        var purged = await ExecuteAsync(
+            "UPDATE deliveries SET event_json = '', last_error = NULL, notes = NULL WHERE status = 'succeeded' AND event_json <> '' AND updated_at < $before",
+            p => p.AddWithValue("$before", before.ToUnixTimeMilliseconds()),
+            cancellationToken);
+        if (purged > 0)
+        {
+            await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);", _ => { }, cancellationToken);
+        }
+
+        return purged;
+    }
+
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         _writeGate.Dispose();
+    }
+
+    private static string ConnectionString(string path, int lockTimeoutSeconds) => new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+        // Waits this long for another writer (another `triggers` process) instead of failing with SQLITE_BUSY.
+        DefaultTimeout = lockTimeoutSeconds,
+    }.ToString();
+
+    private static DeliveryStoreException Damaged(string path, string damage) => new(
+        DeliveryStoreFault.Damaged,
+        path,
+        $"the delivery queue '{path}' {damage}; it was left as it is, so nothing queued in it is lost. Restore it from a backup, or pass --replace-damaged-queue to move it aside and start an empty queue");
+
+    // What is wrong with an existing file, judged from its header without opening it: SQLite takes an empty file
+    // for a new database, so a truncated queue would otherwise come back empty and lose its deliveries.
+    private static string? Damage(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (file.Length == 0)
+            {
+                return "is empty (0 bytes: truncated?)";
+            }
+
+            var header = new byte[SqliteHeader.Length];
+            return file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.AsSpan().SequenceEqual(SqliteHeader)
+                ? "is not a SQLite database"
+                : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new DeliveryStoreException(DeliveryStoreFault.ReadOnly, path, $"cannot read the delivery queue '{path}': {exception.Message}; give this user access to it, or choose another --data folder", exception);
+        }
+    }
+
+    private static void MoveAside(string path)
+    {
+        var aside = $"{path}.damaged-{Guid.NewGuid():N}";
+        foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+        {
+            if (File.Exists(path + suffix))
+            {
+                File.Move(path + suffix, aside + suffix);
+            }
+        }
+    }
+
+    private static void CreateDirectory(string dataDirectory, string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(dataDirectory);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new DeliveryStoreException(DeliveryStoreFault.ReadOnly, path, $"cannot create the delivery queue's folder '{dataDirectory}': {exception.Message}; choose a writable --data folder");
+        }
+    }
+
+    private DeliveryStoreException Translate(SqliteException exception) => exception.SqliteErrorCode switch
+    {
+        5 or 6 => new(DeliveryStoreFault.Locked, Path, $"the delivery queue '{Path}' is locked by another process (another `triggers run`?); wait for it to finish or stop it, then try again", exception),
+        3 or 8 or 14 => new(DeliveryStoreFault.ReadOnly, Path, $"cannot open or write the delivery queue '{Path}' (read-only or no permission); give this user write access to the file and its folder, or choose another --data folder", exception),
+        13 => new(DeliveryStoreFault.DiskFull, Path, $"the disk holding the delivery queue '{Path}' is full; intake stopped and what is queued is kept: free some space, then run again", exception),
+        11 or 26 => Damaged(Path, "is corrupted"),
+        _ => new(DeliveryStoreFault.Other, Path, $"the delivery queue '{Path}' failed: {exception.Message.TrimEnd('.')}; check the disk and the file", exception),
+    };
+
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await GuardAsync(
+            async () =>
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken);
+                var version = await CountAsync(connection, "PRAGMA user_version;", cancellationToken);
+                var hasTable = await CountAsync(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'deliveries';", cancellationToken) == 1;
+                if (!hasTable && await CountAsync(connection, "SELECT count(*) FROM sqlite_master;", cancellationToken) > 0)
+                {
+                    throw Damaged(Path, "is a SQLite database but not a delivery queue (it has other tables)");
+                }
+
+                if (version > SchemaVersion)
+                {
+                    throw new DeliveryStoreException(DeliveryStoreFault.Other, Path, $"the delivery queue '{Path}' has schema version {version}, newer than this triggers ({SchemaVersion}); run the newer triggers, or choose another --data folder");
+                }
+
+                await ScalarAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+                await ScalarAsync(connection, version == 1 && hasTable ? MigrateToVersion2 : Schema, cancellationToken);
+            });
+    }
+
+    private static async Task<long> CountAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, sql, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private async Task GuardAsync(Func<Task> operation)
+    {
+        try
+        {
+            await operation();
+        }
+        catch (SqliteException exception)
+        {
+            throw Translate(exception);
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (SqliteException exception)
+        {
+            throw Translate(exception);
+        }
     }
 
     private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
@@ -254,6 +466,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // Freed space is zeroed (rows rewritten by status changes leave old copies behind otherwise), so call data that
+        // retention drops is really gone from the file. https://www.sqlite.org/pragma.html#pragma_secure_delete
+        await using var secure = connection.CreateCommand();
+        secure.CommandText = "PRAGMA secure_delete = ON;" + ConnectionPragmas;
+        await secure.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
@@ -262,11 +480,14 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            bind(command.Parameters);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            return await GuardAsync(async () =>
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                bind(command.Parameters);
+                return await command.ExecuteNonQueryAsync(cancellationToken);
+            });
         }
         finally
         {
@@ -287,7 +508,10 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        GuardAsync(() => QueryUnguardedAsync(sql, bind, cancellationToken));
+
+    private async Task<IReadOnlyList<DeliveryRecord>> QueryUnguardedAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         await using var connection = await OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();

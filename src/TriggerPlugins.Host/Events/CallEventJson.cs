@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using TriggerPlugins.Abstractions;
 
@@ -18,6 +19,14 @@ public static class CallEventJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+            // Only the documented names: "status": 0 or "kind": 2 would otherwise be read as the enum's ordinal.
+            // These take precedence over the contract's own [JsonConverter] attributes (which accept integers).
+            Converters =
+            {
+                new JsonStringEnumConverter<CallEventKind>(namingPolicy: null, allowIntegerValues: false),
+                new JsonStringEnumConverter<CallDirection>(namingPolicy: null, allowIntegerValues: false),
+                new JsonStringEnumConverter<CallStatus>(namingPolicy: null, allowIntegerValues: false),
+            },
         };
         options.MakeReadOnly();
         return options;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TriggerPlugins.Abstractions;
@@ -7,11 +9,14 @@ namespace TriggerPlugins.Host.Events;
 
 /// <summary>
 /// Reads newline-delimited call events (one JSON object a line). A bad line becomes an error that says
-/// where (line, column, field) and what is wrong; the lines after it are still read.
+/// where (line, column, field) and what is wrong; the lines after it are still read. Lines over the limit
+/// (<see cref="CallEventLimits"/>) are skipped without being held in memory; invalid UTF-8, empty ids and
+/// numbers in enum fields are refused.
 /// </summary>
 public static class CallEventReader
 {
     private const int MaxShownValueLength = 60;
+    private const int ChunkBytes = 64 * 1024;
 
     /// <summary>Reads every line of <paramref name="reader"/>; blank lines are skipped but counted.</summary>
     public static async IAsyncEnumerable<ParsedCallEvent> ReadAsync(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -28,6 +33,55 @@ public static class CallEventReader
         }
     }
 
+    /// <summary>
+    /// Reads every line of <paramref name="stream"/> as UTF-8, holding at most <see cref="CallEventLimits.MaxLineBytes"/>
+    /// of a line in memory: a longer line is counted, skipped and reported, and the next line is read as usual.
+    /// </summary>
+    public static async IAsyncEnumerable<ParsedCallEvent> ReadAsync(Stream stream, CallEventLimits? limits = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        limits ??= CallEventLimits.Default;
+        var chunk = new byte[ChunkBytes];
+        var line = new ArrayBufferWriter<byte>(Math.Min(limits.MaxLineBytes, ChunkBytes));
+        long lineBytes = 0;
+        var lineNumber = 0;
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            var rest = chunk.AsMemory(0, read);
+            while (rest.Length > 0)
+            {
+                var newline = rest.Span.IndexOf((byte)'\n');
+                var piece = newline < 0 ? rest : rest[..newline];
+                if (lineBytes + piece.Length <= limits.MaxLineBytes)
+                {
+                    line.Write(piece.Span);
+                }
+
+                lineBytes += piece.Length;
+                if (newline < 0)
+                {
+                    break;
+                }
+
+                rest = rest[(newline + 1)..];
+                lineNumber++;
+                if (FinishLine(line, lineBytes, lineNumber, limits) is { } parsed)
+                {
+                    yield return parsed;
+                }
+
+                line.ResetWrittenCount();
+                lineBytes = 0;
+            }
+        }
+
+        if (lineBytes > 0 && FinishLine(line, lineBytes, lineNumber + 1, limits) is { } last)
+        {
+            yield return last;
+        }
+    }
+
     /// <summary>Parses one line.</summary>
     /// <param name="line">The JSON text of one event.</param>
     /// <param name="lineNumber">The 1-based line number, for the error message.</param>
@@ -37,14 +91,68 @@ public static class CallEventReader
         try
         {
             var callEvent = JsonSerializer.Deserialize<CallEvent>(line, CallEventJson.Options);
-            return callEvent is null
-                ? Failure(lineNumber, null, "expected a JSON object (one call event), found null")
+            if (callEvent is null)
+            {
+                return Failure(lineNumber, null, "expected a JSON object (one call event), found null");
+            }
+
+            return CallEventRules.Check(callEvent) is { } problem
+                ? Failure(lineNumber, null, problem)
                 : new ParsedCallEvent(lineNumber, callEvent, null);
         }
         catch (JsonException exception)
         {
             return Failure(lineNumber, Column(exception), Diagnose(line, exception));
         }
+    }
+
+    private static ParsedCallEvent? FinishLine(ArrayBufferWriter<byte> line, long lineBytes, int lineNumber, CallEventLimits limits)
+    {
+        if (lineBytes > limits.MaxLineBytes)
+        {
+            return Failure(lineNumber, null, $"the line is {lineBytes} bytes, over the limit of {limits.MaxLineBytes} bytes (--max-line-bytes); it was skipped");
+        }
+
+        var bytes = line.WrittenSpan;
+        if (lineNumber == 1 && bytes.StartsWith("\uFEFF"u8))
+        {
+            bytes = bytes[3..];
+        }
+
+        if (bytes.EndsWith("\r"u8))
+        {
+            bytes = bytes[..^1];
+        }
+
+        if (bytes.Trim(" \t"u8).IsEmpty)
+        {
+            return null;
+        }
+
+        return FirstInvalidUtf8(bytes) is { } offset
+            ? Failure(lineNumber, offset + 1, $"not valid UTF-8 (byte 0x{bytes[offset]:x2} at byte {offset + 1}); write the events as UTF-8")
+            : Parse(Encoding.UTF8.GetString(bytes), lineNumber);
+    }
+
+    private static int? FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            offset += consumed;
+        }
+
+        return null;
     }
 
     private static ParsedCallEvent Failure(int lineNumber, int? column, string message)

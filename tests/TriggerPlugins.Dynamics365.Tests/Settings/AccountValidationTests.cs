@@ -32,6 +32,8 @@ public sealed class AccountValidationTests
         { "weburl", "http://contoso.crm4.dynamics.com/", "must use https" },
         { "weburl", "https://contoso.example.com/", "host 'contoso.example.com' is not a Dynamics 365 host" },
         { "weburl", "https://contoso.crm4.dynamics.com/main.aspx", "must be the environment root" },
+        { "weburl", "https://admin:hunter2@contoso.crm4.dynamics.com/", "must not contain a user name or password" },
+        { "authorityHost", "https://admin:hunter2@login.microsoftonline.com/", "must not contain a user name or password" },
         { "clientId", null, "is required: the Application (client) ID" },
         { "clientId", "my-app", "a GUID like" },
         { "tenantId", "", "is required: the Directory (tenant) ID" },
@@ -62,6 +64,7 @@ public sealed class AccountValidationTests
         Assert.Equal(field, problem.Field);
         Assert.Equal("accounts/contoso.json", problem.Source);
         Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", problem.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -59,7 +59,7 @@ public sealed class ConfigurationValidationTests : IDisposable
 
         var problem = Assert.Single(action.Validate(TestSettings.Settings(configuration: configuration, baseDirectory: _folder)).Problems);
         Assert.Equal("titleFile", problem.Field);
-        Assert.Contains("cannot read the template file", problem.Message, StringComparison.Ordinal);
+        Assert.StartsWith("'nowhere/title.sbn' does not exist", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -101,6 +101,8 @@ public sealed class ConfigurationValidationTests : IDisposable
         { "new_bad", "\"{{ if }}\"", "syntax error" },
         { "new_typed", "{\"template\":\"1\",\"type\":\"date\"}", "'date' is not a type" },
         { "new_typed", "{\"type\":\"integer\"}", "is required: the Scriban template" },
+        { "_ownerid_value", "\"x\"", "is a lookup's read-only value property (Dataverse refuses it on create); to set the lookup, map \"ownerid@odata.bind\"" },
+        { "_new_site_value", "\"x\"", "map \"new_site@odata.bind\" to \"/<entity set>(<id>)\"" },
     };
 
     [Theory]

@@ -38,6 +38,20 @@ public sealed class DefaultTemplateTests
         Assert.InRange(preview.Fields["description"].Length, 1, 2000);
     }
 
+    [Fact]
+    public async Task The_default_description_never_fails_on_many_variables_and_says_what_it_left_out()
+    {
+        await using var action = TestSettings.CreateAction();
+        var call = SampleCalls.Inbound with { Variables = Enumerable.Range(0, 1001).ToDictionary(i => $"v{i:D4}", i => $"value {i}") };
+
+        var preview = await action.PreviewAsync(TestSettings.Request(call), CancellationToken.None);
+
+        var description = preview.Fields["description"];
+        Assert.Contains("- v0000: value 0", description, StringComparison.Ordinal);
+        Assert.DoesNotContain("v0050", description, StringComparison.Ordinal);
+        Assert.Contains("- ... and 951 more (not listed)", description, StringComparison.Ordinal);
+    }
+
     internal static CallEvent Call(string name) => name switch
     {
         "inbound" => SampleCalls.Inbound,

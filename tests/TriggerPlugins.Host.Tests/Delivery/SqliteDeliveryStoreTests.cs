@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
+using TriggerPlugins.Abstractions;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Tests.TestDoubles;
+using TriggerPlugins.Host.Triggers;
 
 namespace TriggerPlugins.Host.Tests.Delivery;
 
@@ -17,6 +19,11 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         _data.Dispose();
         return Task.CompletedTask;
     }
+
+    internal static NewDelivery Delivery(string eventId = "call-1", string trigger = "inbound", int index = 0, string account = "contoso") =>
+        NewDelivery.For(
+            new PlannedAction(DeliveryIds.Create(eventId, trigger, index), trigger, index, new TriggerAction("dynamics365", account, "default")),
+            Calls.Answered(eventId));
 
     // What every store does (enqueue, claim, settle, retry, discard, recover) is the shared contract suite, run on
     // SQLite and PostgreSQL alike: tests/TriggerPlugins.Storage.PostgreSql.Tests/DeliveryStoreContract.cs.
