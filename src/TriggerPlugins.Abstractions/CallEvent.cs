@@ -11,6 +11,16 @@ public sealed record CallEvent
     /// <summary>The event's unique id; the same id twice is the same event.</summary>
     public required string Id { get; init; }
 
+    /// <summary>
+    /// The call's id across all its events (Motion's / Asterisk's unique id), distinct from the event id; null when
+    /// the contact center does not send it, and then <see cref="Id"/> stands in (see <see cref="CallKey"/>).
+    /// Added in contract 1.1.
+    /// </summary>
+    public string? CallId { get; init; }
+
+    /// <summary>The outbound route (or trunk) the call used, if known. Added in contract 1.1.</summary>
+    public string? Route { get; init; }
+
     /// <summary>What happened (the call ended, an agent connected, ...).</summary>
     public required CallEventKind Kind { get; init; }
 
@@ -58,6 +68,10 @@ public sealed record CallEvent
 
     /// <summary>The disposition the agent chose, if any.</summary>
     public string? Disposition { get; init; }
+
+    /// <summary>The call's key: <see cref="CallId"/> when given, else the event's <see cref="Id"/>. Added in contract 1.1.</summary>
+    [JsonIgnore]
+    public string CallKey => string.IsNullOrWhiteSpace(CallId) ? Id : CallId;
 
     /// <summary>Free-form call variables (IVR choices, CRM keys, ...).</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();

@@ -62,7 +62,10 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
         try
         {
-            return await Runtime(prepared).Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
+            var runtime = Runtime(prepared);
+            return prepared.Configuration.Calls.OneTicketPerCall
+                ? await runtime.Calls.WriteAsync(prepared.Configuration, request, cancellationToken)
+                : await runtime.Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
         }
         catch (ActionFailure failure)
         {
@@ -98,7 +101,10 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
             ? null
             : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}'; absent when none matches>)";
-        var body = IncidentBody.Build(IncidentIds.FromDelivery(request.DeliveryId), ticket, customer, owner);
+        var incidentId = configuration.Calls.OneTicketPerCall && prepared.Account.WebUri is { } web
+            ? IncidentIds.ForCall(new Uri(web.GetLeftPart(UriPartial.Authority) + "/"), call.CallKey)
+            : IncidentIds.FromDelivery(request.DeliveryId);
+        var body = IncidentBody.Build(incidentId, ticket, customer, owner);
 
         var fields = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -71,3 +71,33 @@ public sealed class CallEventJsonTests
         Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CallEvent>(json, Web));
     }
 }
+
+/// <summary>Contract 1.1: the call id across events, with the event id standing in when it is absent; the route.</summary>
+public sealed class CallIdTests
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public void A_1_0_event_without_call_id_is_still_read_and_its_event_id_is_the_call_key()
+    {
+        var call = JsonSerializer.Deserialize<CallEvent>(
+            """{"id":"evt-1","kind":"call-end","direction":"inbound","status":"answered","startTime":"2025-03-04T10:00:00+01:00"}""", Web)!;
+
+        Assert.Null(call.CallId);
+        Assert.Null(call.Route);
+        Assert.Equal("evt-1", call.CallKey);
+    }
+
+    [Fact]
+    public void The_call_id_and_route_round_trip_and_the_call_key_is_not_written()
+    {
+        var call = JsonSerializer.Deserialize<CallEvent>(
+            """{"id":"evt-2","callId":"1710410400.77","route":"trunk-eu","kind":"call-start","direction":"outbound","status":"unanswered","startTime":"2025-03-04T10:00:00+01:00"}""", Web)!;
+        var json = JsonNode.Parse(JsonSerializer.Serialize(call, Web))!.AsObject();
+
+        Assert.Equal("1710410400.77", call.CallKey);
+        Assert.Equal("trunk-eu", call.Route);
+        Assert.Equal("1710410400.77", (string?)json["callId"]);
+        Assert.False(json.ContainsKey("callKey"));
+    }
+}

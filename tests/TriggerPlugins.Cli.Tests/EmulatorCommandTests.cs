@@ -15,7 +15,14 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Contains("Mario Rossi", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("Alice Rossi", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("no trigger matched", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("6 ticket(s) created", result.StandardOutput, StringComparison.Ordinal);
+        // 9 events, 10 deliveries, 6 calls: one ticket (and one phone call) per call.
+        Assert.Contains("9 call event(s): 6 ticket(s), 6 phone call(s) logged, 1 skipped, 0 failed.", result.StandardOutput, StringComparison.Ordinal);
+        foreach (var call in new[] { "demo-0005", "demo-0007-" })
+        {
+            var tickets = System.Text.RegularExpressions.Regex.Matches(result.StandardOutput, $@"│ {call}[^│]*│[^│]*│ (CAS-\d{{5}}-[A-Z0-9]{{6}})");
+            Assert.True(tickets.Count >= 2, result.StandardOutput);
+            Assert.Single(tickets.Select(t => t.Groups[1].Value).Distinct());
+        }
     }
 
     [Fact]

@@ -22,6 +22,12 @@ internal sealed record LoadOptions
     /// <summary>Call events in flight at once (the host's per-account limits apply below this).</summary>
     public int Concurrency { get; init; } = 64;
 
+    /// <summary>
+    /// Events per call: 1 (call-end only) or 3 (call-start, agent-connect, call-end in the "support-en" queue, which
+    /// the sample triggers follow through all three: one ticket updated twice, then its phone call).
+    /// </summary>
+    public int EventsPerCall { get; init; } = 1;
+
     public static LoadOptions Parse(string[] args)
     {
         var options = new LoadOptions();
@@ -35,7 +41,9 @@ internal sealed record LoadOptions
                 "--agents" => options with { Agents = value },
                 "--latency-ms" => options with { Latency = TimeSpan.FromMilliseconds(value) },
                 "--concurrency" => options with { Concurrency = value },
-                _ => throw new ArgumentException($"unknown option {args[i]}; known: --tickets --callers --agents --latency-ms --concurrency"),
+                "--events-per-call" when value is 1 or 3 => options with { EventsPerCall = value },
+                "--events-per-call" => throw new ArgumentException("--events-per-call must be 1 or 3"),
+                _ => throw new ArgumentException($"unknown option {args[i]}; known: --tickets --callers --agents --latency-ms --concurrency --events-per-call"),
             };
         }
 

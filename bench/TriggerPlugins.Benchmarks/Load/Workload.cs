@@ -7,6 +7,29 @@ internal static class Workload
 {
     private static readonly string[] NamedAgents = ["alice.rossi@contoso.com", "bruno.bianchi@contoso.com", "carla.verdi@contoso.com"];
 
+    /// <summary>Each call's events, in the order the contact center sends them.</summary>
+    public static IEnumerable<CallEvent[]> CallEvents(LoadOptions options)
+    {
+        foreach (var end in Calls(options))
+        {
+            if (options.EventsPerCall == 1)
+            {
+                yield return [end];
+                continue;
+            }
+
+            var call = end with { CallId = end.Id, Queue = "support-en" };
+            var start = call with
+            {
+                Id = end.Id + "-start", Kind = CallEventKind.CallStart, Status = CallStatus.Unanswered, Agent = null, AnswerTime = null,
+                EndTime = null, TalkSeconds = 0, TotalSeconds = 0, Disposition = null,
+            };
+            var connect = start with { Id = end.Id + "-connect", Kind = CallEventKind.AgentConnect, Status = CallStatus.Answered, Agent = end.Agent, AnswerTime = end.AnswerTime };
+            yield return [start, connect, call with { Id = end.Id + "-end" }];
+        }
+    }
+
+    /// <summary>One call-end event per call.</summary>
     public static IEnumerable<CallEvent> Calls(LoadOptions options)
     {
         var random = new Random(20261125);

@@ -73,10 +73,12 @@ internal static class DemoCommand
             await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(BuildTable(rows, emulator.Store));
-            var tickets = rows.Count(r => r.Result?.Succeeded == true);
+            // One ticket per call: several events (and triggers) of a call share their ticket.
+            var tickets = rows.Where(r => r.Result?.Succeeded == true).Select(r => r.Result!.Delivery.ExternalId).Distinct().Count();
+            var phoneCalls = emulator.Store.Count("phonecalls");
             var webApiRequests = emulator.Requests.Snapshot().Count(r => r.Path.StartsWith("/api/data/", StringComparison.Ordinal));
             console.MarkupLineInterpolated(
-                $"{rows.Select(r => r.Line).Distinct().Count()} call event(s): [green]{tickets} ticket(s) created[/], {rows.Count(r => r.Result is null)} skipped, {rows.Count(r => r.Result is { Succeeded: false })} failed. {webApiRequests} Web API request(s).");
+                $"{rows.Select(r => r.Line).Distinct().Count()} call event(s): [green]{tickets} ticket(s), {phoneCalls} phone call(s) logged[/], {rows.Count(r => r.Result is null)} skipped, {rows.Count(r => r.Result is { Succeeded: false })} failed. {webApiRequests} Web API request(s).");
             return rows.Any(r => r.Result is { Succeeded: false } || r.Error is not null) ? ExitCodes.Problems : ExitCodes.Success;
         }
         finally
@@ -118,7 +120,7 @@ internal static class DemoCommand
         foreach (var row in rows)
         {
             var call = row.Call is { } c
-                ? $"{c.Id} {c.Direction.ToString().ToLowerInvariant()} {c.Status.ToString().ToLowerInvariant()}\n{(c.Direction == TriggerPlugins.Abstractions.CallDirection.Outbound ? c.CalledNumber : c.CallerNumber)}"
+                ? $"{c.Id} {c.Direction.ToString().ToLowerInvariant()} {c.Status.ToString().ToLowerInvariant()} ({TriggerPlugins.Host.Events.ContractEnumNames.NameOf(c.Kind)})\n{(c.Direction == TriggerPlugins.Abstractions.CallDirection.Outbound ? c.CalledNumber : c.CallerNumber)}"
                 : $"line {row.Line}";
             if (row.Error is not null)
             {

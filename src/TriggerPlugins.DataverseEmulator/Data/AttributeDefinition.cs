@@ -21,13 +21,18 @@ internal enum AttributeKind
 /// <param name="MaxLength">For strings: the maximum number of characters Dataverse accepts.</param>
 /// <param name="ValidForCreate">False for columns Dataverse computes (fullname, createdon, lookups' _x_value, ...).</param>
 /// <param name="Options">For picklists: the allowed option values.</param>
+/// <param name="ValidForUpdate">Whether a PATCH may set it; null means the same as <paramref name="ValidForCreate"/>.</param>
 internal sealed record AttributeDefinition(
     string Name,
     AttributeKind Kind,
     int MaxLength = 0,
     bool ValidForCreate = true,
-    IReadOnlySet<int>? Options = null)
+    IReadOnlySet<int>? Options = null,
+    bool? ValidForUpdate = null)
 {
+    /// <summary>Whether a PATCH may set the column: by default, the columns valid for create.</summary>
+    public bool IsValidForUpdate => ValidForUpdate ?? ValidForCreate;
+
     public string EdmType => Kind switch
     {
         AttributeKind.PrimaryKey or AttributeKind.Guid or AttributeKind.Lookup => "Edm.Guid",
@@ -51,3 +56,9 @@ internal sealed record AttributeDefinition(
 /// and whose value is read back as the lookup attribute <c>_name_value</c>.
 /// </summary>
 internal sealed record NavigationProperty(string Name, string TargetEntitySet, string LookupAttribute);
+
+/// <summary>
+/// A collection-valued navigation property whose related records can be created with the parent (deep insert of
+/// an array), each child pointing back at the parent through <paramref name="ChildLookupAttribute"/>.
+/// </summary>
+internal sealed record CollectionNavigation(string Name, string TargetEntitySet, string ChildLookupAttribute);

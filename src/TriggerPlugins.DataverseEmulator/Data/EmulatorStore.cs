@@ -77,6 +77,14 @@ public sealed class EmulatorStore
             {
                 record["versionnumber"] = ++_version;
                 var table = _tables[schema.EntitySetName];
+                if (table.ById.TryGetValue(id, out var stored))
+                {
+                    // An update: the row keeps its place (oldest first), with the new values.
+                    table.Rows[table.Rows.IndexOf(stored)] = record;
+                    table.ById[id] = record;
+                    continue;
+                }
+
                 table.ById.Add(id, record);
                 table.Rows.Add(record);
             }
@@ -98,8 +106,22 @@ public sealed class EmulatorStore
         public bool Exists(EntitySchema schema, Guid id) =>
             store._tables[schema.EntitySetName].ById.ContainsKey(id) || Pending.Exists(p => p.Schema == schema && p.Id == id);
 
+        /// <summary>The record as this transaction sees it: its own staged version first, then the stored one.</summary>
         public JsonObject? Peek(EntitySchema schema, Guid id) =>
-            store._tables[schema.EntitySetName].ById.GetValueOrDefault(id);
+            Pending.FindLast(p => p.Schema == schema && p.Id == id).Record ?? store._tables[schema.EntitySetName].ById.GetValueOrDefault(id);
+
+        /// <summary>Stages a new version of an existing record (applied with the transaction's inserts).</summary>
+        public void Replace(EntitySchema schema, Guid id, JsonObject record)
+        {
+            var index = Pending.FindIndex(p => p.Schema == schema && p.Id == id);
+            if (index >= 0)
+            {
+                Pending[index] = (schema, id, record);
+                return;
+            }
+
+            Pending.Add((schema, id, record));
+        }
 
         public void Insert(EntitySchema schema, Guid id, JsonObject record)
         {

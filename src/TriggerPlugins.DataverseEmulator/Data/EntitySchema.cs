@@ -42,12 +42,20 @@ internal sealed class EntitySchema
     /// <summary>Runs on every new record before it is stored (computed columns, numbering).</summary>
     public Action<JsonObject, CreateContext>? OnCreate { get; init; }
 
+    /// <summary>Checks an update against the stored record before it is applied (state rules); throws to refuse it.</summary>
+    public Action<JsonObject, JsonObject>? OnUpdate { get; init; }
+
+    /// <summary>Collection-valued navigation properties that accept a deep insert.</summary>
+    public IReadOnlyList<CollectionNavigation> Collections { get; init; } = [];
+
+    public CollectionNavigation? FindCollection(string name) => Collections.FirstOrDefault(c => c.Name == name);
+
     public AttributeDefinition? FindAttribute(string name) => _attributes.GetValueOrDefault(name);
 
     public NavigationProperty? FindNavigation(string name) => _navigation.GetValueOrDefault(name);
 
     public EntitySchema WithAttributes(IEnumerable<AttributeDefinition> extra) =>
-        new(LogicalName, EntitySetName, PrimaryKey, _attributes.Values.Concat(extra), _navigation.Values, RequiredOnCreate) { OnCreate = OnCreate };
+        new(LogicalName, EntitySetName, PrimaryKey, _attributes.Values.Concat(extra), _navigation.Values, RequiredOnCreate) { OnCreate = OnCreate, OnUpdate = OnUpdate, Collections = Collections };
 }
 
 /// <summary>What a create hook may use: the clock and the ticket numbering.</summary>

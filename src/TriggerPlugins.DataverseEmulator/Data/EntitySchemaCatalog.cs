@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using TriggerPlugins.DataverseEmulator.WebApi;
 
 namespace TriggerPlugins.DataverseEmulator.Data;
 
@@ -11,6 +12,12 @@ internal sealed class EntitySchemaCatalog
     private static readonly HashSet<int> Priorities = [1, 2, 3];
     private static readonly HashSet<int> IncidentStates = [0, 1, 2];
     private static readonly HashSet<int> IncidentStatuses = [1, 2, 3, 4, 5, 6, 1000, 2000];
+
+    // phonecall statecode / statuscode, as the phonecall table reference lists them
+    // (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/phonecall#statecode-choicesstates):
+    // 0 Open (1 Open), 1 Completed (2 Made, 4 Received), 2 Canceled (3 Canceled).
+    private static readonly Dictionary<int, int[]> PhoneCallStatuses = new() { [0] = [1], [1] = [2, 4], [2] = [3] };
+    private static readonly HashSet<int> ParticipationTypes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
     private readonly Dictionary<string, EntitySchema> _bySet;
 
@@ -26,7 +33,7 @@ internal sealed class EntitySchemaCatalog
     /// <summary>The built-in tables plus the custom attributes a seed allows.</summary>
     public static EntitySchemaCatalog Create(IReadOnlyDictionary<string, IReadOnlyList<AttributeDefinition>> customAttributes)
     {
-        var schemas = new[] { Contact(), SystemUser(), Incident(), PhoneCall() }
+        var schemas = new[] { Contact(), SystemUser(), Incident(), PhoneCall(), ActivityParty() }
             .Select(s => customAttributes.TryGetValue(s.EntitySetName, out var extra) ? s.WithAttributes(extra) : s);
         return new EntitySchemaCatalog(schemas);
     }
@@ -99,7 +106,8 @@ internal sealed class EntitySchemaCatalog
             new("caseorigincode", AttributeKind.Picklist, Options: CaseOrigins),
             new("prioritycode", AttributeKind.Picklist, Options: Priorities),
             new("ticketnumber", AttributeKind.String, 100),
-            new("statecode", AttributeKind.Picklist, ValidForCreate: false, Options: IncidentStates),
+            // A case is resolved or cancelled with the CloseIncident action, never by setting statecode.
+            new("statecode", AttributeKind.Picklist, ValidForCreate: false, Options: IncidentStates, ValidForUpdate: false),
             new("statuscode", AttributeKind.Picklist, Options: IncidentStatuses),
             new("_customerid_value", AttributeKind.Lookup, ValidForCreate: false),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),
@@ -130,16 +138,95 @@ internal sealed class EntitySchemaCatalog
             new("description", AttributeKind.Memo, 2000),
             new("phonenumber", AttributeKind.String, 200),
             new("directioncode", AttributeKind.Boolean),
+            new("actualdurationminutes", AttributeKind.Integer),
+            // Stricter than Dataverse: a phone call is created open and closed with an update (SetState is
+            // "PATCH phonecalls(activityid) with statecode and statuscode" in the table reference).
+            new("statecode", AttributeKind.Picklist, ValidForCreate: false, Options: PhoneCallStatuses.Keys.ToHashSet(), ValidForUpdate: true),
+            new("statuscode", AttributeKind.Picklist, ValidForCreate: false, Options: PhoneCallStatuses.Values.SelectMany(s => s).ToHashSet(), ValidForUpdate: true),
             new("_regardingobjectid_value", AttributeKind.Lookup, ValidForCreate: false),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),
             .. Common(),
         ],
         [
+            // Navigation property names from the phonecall EntityType reference:
+            // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/phonecall
             new("regardingobjectid_incident_phonecall", "incidents", "_regardingobjectid_value"),
             new("regardingobjectid_contact_phonecall", "contacts", "_regardingobjectid_value"),
             new("ownerid", "systemusers", "_ownerid_value"),
         ],
-        requiredOnCreate: []);
+        requiredOnCreate: [])
+    {
+        OnCreate = (record, _) =>
+        {
+            record["statecode"] = 0;
+            record["statuscode"] = 1;
+        },
+        OnUpdate = CheckPhoneCallState,
+        Collections = [new("phonecall_activity_parties", "activityparties", "_activityid_value")],
+    };
+
+    // An activity party: who took part in an activity, and how (participationtypemask 1 = sender, 2 = to recipient).
+    // https://learn.microsoft.com/power-apps/developer/data-platform/activityparty-entity
+    private static EntitySchema ActivityParty() => new(
+        "activityparty",
+        "activityparties",
+        "activitypartyid",
+        [
+            new("activitypartyid", AttributeKind.PrimaryKey),
+            new("participationtypemask", AttributeKind.Picklist, Options: ParticipationTypes),
+            new("_partyid_value", AttributeKind.Lookup, ValidForCreate: false),
+            new("_activityid_value", AttributeKind.Lookup, ValidForCreate: false),
+            .. Common(),
+        ],
+        [
+            new("partyid_contact", "contacts", "_partyid_value"),
+            new("partyid_systemuser", "systemusers", "_partyid_value"),
+        ],
+        requiredOnCreate:
+        [
+            new("participationtypemask", "An activity party needs a participationtypemask (1 = sender, 2 = to recipient, ...)."),
+            new("_partyid_value", "An activity party needs a party: set partyid_contact@odata.bind or partyid_systemuser@odata.bind."),
+            new("_activityid_value", "An activity party is created with its activity, through the activity's <activity>_activity_parties collection."),
+        ]);
+
+    /// <summary>
+    /// State rules of an activity: statecode and statuscode change together, to a status of that state; a completed or
+    /// canceled phone call is read-only until it is reopened (statecode 0) in an update of its own.
+    /// </summary>
+    private static void CheckPhoneCallState(JsonObject stored, JsonObject changes)
+    {
+        var storedState = Number(stored["statecode"]) ?? 0;
+        var hasState = changes.ContainsKey("statecode");
+        if (hasState != changes.ContainsKey("statuscode"))
+        {
+            throw DataverseErrors.InvalidArgument("Set statecode and statuscode together to change a phone call's state (for example statecode 1 with statuscode 2 = Made).");
+        }
+
+        if (hasState)
+        {
+            var state = Number(changes["statecode"]) ?? -1;
+            var status = Number(changes["statuscode"]) ?? -1;
+            if (!PhoneCallStatuses.TryGetValue(state, out var allowed) || !allowed.Contains(status))
+            {
+                throw DataverseErrors.InvalidArgument($"{status} is not a valid status code for state code PhoneCallState.{state}.");
+            }
+
+            if (changes.Count > 2)
+            {
+                throw DataverseErrors.InvalidArgument("Change a phone call's state in an update of its own, without other columns.");
+            }
+
+            return;
+        }
+
+        if (storedState != 0)
+        {
+            throw DataverseErrors.InvalidArgument("This phone call is closed (completed or canceled) and cannot be edited; reopen it first (statecode 0, statuscode 1).");
+        }
+    }
+
+    // Stored and converted values are JSON numbers of any CLR width.
+    private static int? Number(JsonNode? value) => value is null ? null : int.Parse(value.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static string? FullName(JsonObject record)
     {

@@ -15,22 +15,37 @@ internal sealed class RecordFactory(EntitySchemaCatalog schemas, Uri webApiRoot,
 
     /// <summary>Stages the record (and any deep-inserted ones) in <paramref name="transaction"/>; returns its id.</summary>
     public Guid Create(EmulatorStore.StoreTransaction transaction, EntitySchema schema, JsonObject body, Guid? owner)
+        => Create(transaction, schema, body, owner, parent: null);
+
+    private Guid Create(EmulatorStore.StoreTransaction transaction, EntitySchema schema, JsonObject body, Guid? owner, (string Attribute, Guid Id)? parent)
     {
         var record = new JsonObject();
         Guid? id = null;
+        var children = new List<(CollectionNavigation Navigation, JsonObject Body)>();
+        if (parent is { } back)
+        {
+            record[back.Attribute] = back.Id.ToString("D");
+        }
+
         foreach (var (name, value) in body)
         {
-            if (name.EndsWith(BindSuffix, StringComparison.Ordinal))
+            // Deep insert of related records through a collection-valued navigation property, created after the parent:
+            // https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-entity-web-api#create-related-table-rows-in-one-operation
+            if (schema.FindCollection(name) is { } collection)
             {
-                var navigation = schema.FindNavigation(name[..^BindSuffix.Length]) ?? throw DataverseErrors.UndeclaredNavigation(name[..^BindSuffix.Length]);
-                var target = schemas.Find(navigation.TargetEntitySet)!;
-                var targetId = ParseBind(value, navigation, target);
-                if (!transaction.Exists(target, targetId))
+                if (value is not JsonArray items || items.Any(i => i is not JsonObject))
                 {
-                    throw DataverseErrors.RecordNotFound(target, targetId);
+                    throw DataverseErrors.BadRequest($"The collection-valued navigation property '{name}' must be a JSON array of objects for a deep insert.");
                 }
 
-                record[navigation.LookupAttribute] = targetId.ToString("D");
+                children.AddRange(items.Select(i => (collection, (JsonObject)i!)));
+                continue;
+            }
+
+            if (name.EndsWith(BindSuffix, StringComparison.Ordinal))
+            {
+                var (lookup, targetId) = Bind(transaction, schema, name, value);
+                record[lookup] = targetId.ToString("D");
             }
             else if (name.StartsWith('@') || name.Contains('@', StringComparison.Ordinal))
             {
@@ -99,7 +114,66 @@ internal sealed class RecordFactory(EntitySchemaCatalog schemas, Uri webApiRoot,
 
         // Round-trip so every stored value is a plain JSON value, whatever CLR type built it.
         transaction.Insert(schema, recordId, JsonNode.Parse(record.ToJsonString())!.AsObject());
+        foreach (var (collection, child) in children)
+        {
+            Create(transaction, schemas.Find(collection.TargetEntitySet)!, child, owner, (collection.ChildLookupAttribute, recordId));
+        }
         return recordId;
+    }
+
+    /// <summary>
+    /// Stages an update of an existing record: only columns valid for update, typed and checked as on create, and
+    /// single-valued <c>@odata.bind</c> links. A deep insert is refused (the emulator is stricter than Dataverse here).
+    /// Follows https://learn.microsoft.com/power-apps/developer/data-platform/webapi/update-delete-entities-using-web-api#basic-update
+    /// </summary>
+    public void Update(EmulatorStore.StoreTransaction transaction, EntitySchema schema, Guid id, JsonObject body)
+    {
+        var stored = transaction.Peek(schema, id) ?? throw DataverseErrors.RecordNotFound(schema, id);
+        var changes = new JsonObject();
+        foreach (var (name, value) in body)
+        {
+            if (name.EndsWith(BindSuffix, StringComparison.Ordinal))
+            {
+                var (lookup, targetId) = Bind(transaction, schema, name, value);
+                changes[lookup] = targetId.ToString("D");
+            }
+            else if (name.Contains('@', StringComparison.Ordinal))
+            {
+                CheckAnnotation(schema, name, value);
+            }
+            else if (schema.FindNavigation(name) is not null || schema.FindCollection(name) is not null)
+            {
+                throw DataverseErrors.BadRequest($"The emulator does not create related records in an update: '{name}' must be set with '{name}{BindSuffix}' in a PATCH.");
+            }
+            else
+            {
+                var attribute = schema.FindAttribute(name) ?? throw DataverseErrors.UndeclaredPropertyInBody(name, schema);
+                if (attribute.Kind is AttributeKind.Lookup or AttributeKind.PrimaryKey || !attribute.IsValidForUpdate)
+                {
+                    throw DataverseErrors.InvalidArgument($"The attribute '{name}' of '{schema.LogicalName}' cannot be set in an update.");
+                }
+
+                changes[name] = Convert(schema, attribute, value);
+            }
+        }
+
+        var updated = (JsonObject)stored.DeepClone();
+        schema.OnUpdate?.Invoke(updated, changes);
+        foreach (var (name, value) in changes)
+        {
+            updated[name] = value?.DeepClone();
+        }
+
+        transaction.Replace(schema, id, JsonNode.Parse(updated.ToJsonString())!.AsObject());
+    }
+
+    /// <summary>The lookup column and the existing record a <c>name@odata.bind</c> property points at.</summary>
+    private (string Lookup, Guid Id) Bind(EmulatorStore.StoreTransaction transaction, EntitySchema schema, string name, JsonNode? value)
+    {
+        var navigation = schema.FindNavigation(name[..^BindSuffix.Length]) ?? throw DataverseErrors.UndeclaredNavigation(name[..^BindSuffix.Length]);
+        var target = schemas.Find(navigation.TargetEntitySet)!;
+        var targetId = ParseBind(value, navigation, target);
+        return transaction.Exists(target, targetId) ? (navigation.LookupAttribute, targetId) : throw DataverseErrors.RecordNotFound(target, targetId);
     }
 
     private Guid ParseBind(JsonNode? value, NavigationProperty navigation, EntitySchema target)

@@ -28,6 +28,8 @@ internal sealed class WebApiEndpoint(
     private static readonly HashSet<string> CollectionOptions = ["$select", "$filter", "$top"];
     private static readonly HashSet<string> SingleOptions = ["$select"];
 
+    private readonly RecordUpdate _updates = new(store, records, webApiRoot);
+
     public async Task HandleAsync(HttpContext context, string resource)
     {
         var settings = faults.Snapshot();
@@ -87,6 +89,13 @@ internal sealed class WebApiEndpoint(
             return;
         }
 
+        if (resource == "$batch")
+        {
+            RequireMethod(method, resource, HttpMethods.Post);
+            await new BatchEndpoint(store, records, _updates, webApiRoot).HandleAsync(context, caller.SystemUserId);
+            return;
+        }
+
         var open = resource.IndexOf('(', StringComparison.Ordinal);
         var setName = open < 0 ? resource : resource[..open];
         var schema = store.Schemas.Find(setName) ?? throw DataverseErrors.ResourceNotFound(setName);
@@ -102,8 +111,8 @@ internal sealed class WebApiEndpoint(
             throw DataverseErrors.BadRequest($"Bad Request - Error in query syntax: the key in '{resource}' must be a GUID, e.g. {setName}(00000000-0000-0000-0000-000000000001).");
         }
 
-        RequireMethod(method, resource, HttpMethods.Get);
-        await RetrieveAsync(context, schema, id);
+        RequireMethod(method, resource, HttpMethods.Get, HttpMethods.Patch);
+        await (HttpMethods.IsPatch(method) ? _updates.HandleAsync(context, schema, id, caller.SystemUserId) : RetrieveAsync(context, schema, id));
     }
 
     private async Task QueryAsync(HttpContext context, EntitySchema schema)
@@ -167,7 +176,7 @@ internal sealed class WebApiEndpoint(
         await WriteODataAsync(context, StatusCodes.Status200OK, body);
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(HttpContext context)
+    internal static async Task<JsonObject> ReadBodyAsync(HttpContext context)
     {
         try
         {

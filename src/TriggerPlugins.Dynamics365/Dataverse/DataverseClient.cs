@@ -96,7 +96,16 @@ internal sealed class DataverseClient
                 message.Headers.Add("Prefer", "return=representation");
             }
 
-            if (request.Body is not null)
+            if (request.UpdateOnly)
+            {
+                message.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
+            }
+
+            if (request.ChangeSet is { } operations)
+            {
+                message.Content = ChangeSet.ToContent(operations, WebUrl);
+            }
+            else if (request.Body is not null)
             {
                 message.Content = new StringContent(request.Body.ToJsonString(BodyOptions), Encoding.UTF8, "application/json");
             }
@@ -104,6 +113,11 @@ internal sealed class DataverseClient
             var started = Stopwatch.GetTimestamp();
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            if (request.ChangeSet is not null && response.Content.Headers.ContentType?.MediaType == "multipart/mixed")
+            {
+                return ChangeSet.ParseReply(response.StatusCode, text, RetryAfter(response), request.Operation, path);
+            }
+
             var body = ParseJson(text);
             if (_logger.IsEnabled(LogLevel.Debug))
             {

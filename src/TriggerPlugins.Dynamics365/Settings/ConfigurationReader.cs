@@ -41,11 +41,12 @@ internal static partial class ConfigurationReader
         var description = ReadTemplate(fields, "description", "descriptionFile", DefaultDescriptionFile, place, problems);
         var options = ReadOptions(fields, place.Source, problems);
         var mappings = ReadMappings(fields.Element("fields"), place.Source, problems);
+        var calls = CallTicketSettings.Read(fields, place.Source, problems);
 
         var hasErrors = problems.Count(p => p.Severity == ValidationSeverity.Error) > errorsBefore;
-        return hasErrors || title is null || description is null || options is null
+        return hasErrors || title is null || description is null || options is null || calls is null
             ? null
-            : new TicketConfiguration(title, description, options, mappings);
+            : new TicketConfiguration(title, description, options, mappings) { Calls = calls };
     }
 
     private static TicketTemplate? ReadTemplate(JsonFields fields, string inlineField, string fileField, string defaultFile, ConfigurationPlace place, List<ValidationProblem> problems)

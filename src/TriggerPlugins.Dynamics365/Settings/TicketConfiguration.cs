@@ -11,11 +11,14 @@ internal sealed record TicketConfiguration(
     IReadOnlyList<FieldMapping> Fields)
 {
     public static readonly IReadOnlyList<string> FieldNames =
-        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields"];
+        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields", .. CallTicketSettings.FieldNames];
+
+    /// <summary>One ticket per call, later events, the phone call (contract 1.1).</summary>
+    public CallTicketSettings Calls { get; init; } = new(TicketPer.Call, LaterEvents.Update, LogPhoneCall: false, PhoneCallSubject: null);
 
     /// <summary>Every template of the configuration, for strict checks.</summary>
     public IEnumerable<TicketTemplate> Templates
-        => new[] { Title, Description }.Concat(Fields.Select(f => f.Template).OfType<TicketTemplate>());
+        => new[] { Title, Description, Calls.PhoneCallSubject }.Concat(Fields.Select(f => f.Template)).OfType<TicketTemplate>();
 }
 
 /// <summary>How a mapped attribute's rendered text is sent.</summary>

@@ -18,8 +18,8 @@ internal static class CallModel
     /// <summary>The members of <c>call</c>, in the order the README lists them.</summary>
     public static readonly IReadOnlyList<string> CallMembers =
     [
-        "id", "kind", "direction", "status", "caller_number", "caller_name", "called_number", "customer_number",
-        "customer_name", "queue", "agent", "start_time", "answer_time", "end_time", "time_zone", "wait_seconds",
+        "id", "call_id", "kind", "direction", "status", "caller_number", "caller_name", "called_number", "customer_number",
+        "customer_name", "queue", "route", "agent", "start_time", "answer_time", "end_time", "time_zone", "wait_seconds",
         "hold_seconds", "talk_seconds", "total_seconds", "recording", "disposition", "variables",
     ];
 
@@ -45,6 +45,7 @@ internal static class CallModel
         var model = new ModelObject("call", CallMembers.Count)
         {
             ["id"] = call.Id,
+            ["call_id"] = call.CallKey,
             ["kind"] = Kebab(call.Kind),
             ["direction"] = Kebab(call.Direction),
             ["status"] = Kebab(call.Status),
@@ -55,6 +56,7 @@ internal static class CallModel
             // On an outbound call the caller id name is the contact center's own line, not the customer.
             ["customer_name"] = inbound ? call.CallerName : null,
             ["queue"] = call.Queue,
+            ["route"] = call.Route,
             ["agent"] = agent,
             ["start_time"] = InZone(call.StartTime, options.TimeZone),
             ["answer_time"] = call.AnswerTime is { } answer ? InZone(answer, options.TimeZone) : null,

@@ -23,12 +23,17 @@ internal sealed class AccountRuntime : IDisposable
         _azureAd = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         Tokens = new AccessTokens(account, _azureAd, time, loggers.CreateLogger<AccessTokens>());
         Client = new DataverseClient(account, _webApi, Tokens, loggers.CreateLogger<DataverseClient>());
+        var contacts = new ContactDirectory(Client, time, loggers.CreateLogger<ContactDirectory>());
         Writer = new TicketWriter(
             Client,
-            new ContactDirectory(Client, time, loggers.CreateLogger<ContactDirectory>()),
+            contacts,
             new UserDirectory(Client, time, loggers.CreateLogger<UserDirectory>()),
             loggers.CreateLogger<TicketWriter>());
+        Calls = new CallTicketWriter(Client, contacts, Writer, time, loggers.CreateLogger<CallTicketWriter>());
     }
+
+    /// <summary>One ticket per call (<c>ticketPer: call</c>, the default).</summary>
+    public CallTicketWriter Calls { get; }
 
     public AccessTokens Tokens { get; }
 

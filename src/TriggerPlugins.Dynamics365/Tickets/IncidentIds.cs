@@ -16,7 +16,29 @@ internal static class IncidentIds
     public static Guid FromDelivery(string deliveryId)
     {
         ArgumentException.ThrowIfNullOrEmpty(deliveryId);
-        var name = Encoding.UTF8.GetBytes("dynamics365/incident/" + deliveryId);
+        return NameBased("dynamics365/incident/" + deliveryId);
+    }
+
+    /// <summary>
+    /// The incident of a call in one Dynamics environment (<c>ticketPer: call</c>): the same for every event, retry and
+    /// host, so none can make a second ticket. Length prefixes keep (environment, call) pairs apart.
+    /// </summary>
+    public static Guid ForCall(Uri environment, string callKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callKey);
+        var web = environment.AbsoluteUri.ToLowerInvariant();
+        return NameBased($"dynamics365/incident/call/{web.Length}:{web}|{callKey.Length}:{callKey}");
+    }
+
+    /// <summary>The phone call logged for a call's incident: one per incident, whatever retries or hosts do.</summary>
+    public static Guid PhoneCallOf(Guid incidentId) => NameBased($"dynamics365/phonecall/{incidentId:D}");
+
+    /// <summary>The contact created with a call's incident when no contact had the caller's number.</summary>
+    public static Guid NewContactOf(Guid incidentId) => NameBased($"dynamics365/contact/{incidentId:D}");
+
+    private static Guid NameBased(string text)
+    {
+        var name = Encoding.UTF8.GetBytes(text);
         var input = new byte[16 + name.Length];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);
         name.CopyTo(input, 16);

@@ -70,7 +70,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
     public static string? CustomerNumber(CallEvent call)
         => call.Direction == CallDirection.Inbound ? call.CallerNumber : call.CalledNumber;
 
-    private async Task<string?> FindOwnerAsync(AgentInfo? agent, List<string> notes, CancellationToken cancellationToken)
+    internal async Task<string?> FindOwnerAsync(AgentInfo? agent, List<string> notes, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(agent?.Email))
         {
@@ -120,7 +120,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl));
     }
 
-    private static string? Text(JsonNode? record, string attribute)
+    internal static string? Text(JsonNode? record, string attribute)
         => record?[attribute] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private sealed record CreatedIncident(string? TicketNumber, Guid? CustomerId, bool AlreadyExisted);

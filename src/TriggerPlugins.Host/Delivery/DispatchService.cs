@@ -16,6 +16,7 @@ public sealed class DispatchService
     private readonly DeliveryProcessor _processor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly CallSequencer _calls = new();
 
     /// <summary>Creates the service.</summary>
     public DispatchService(TriggerEngine engine, IDeliveryStore store, DeliveryProcessor processor, TimeProvider timeProvider, ILogger<DispatchService> logger)
@@ -37,9 +38,18 @@ public sealed class DispatchService
     /// succeeds or is dead-lettered. A re-submitted event reports the deliveries it already had, without running them again.
     /// </summary>
     /// <returns>One result per planned action, in the engine's order; empty when no trigger matches.</returns>
-    public async Task<IReadOnlyList<DeliveryResult>> DispatchAsync(CallEvent callEvent, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Events of one call (same <see cref="CallEvent.CallKey"/>) are dispatched one at a time, in the order this method was
+    /// called: a later event's deliveries never run while an earlier event's are still running.
+    /// </remarks>
+    public Task<IReadOnlyList<DeliveryResult>> DispatchAsync(CallEvent callEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callEvent);
+        return _calls.RunAsync(callEvent.CallKey, () => DispatchInOrderAsync(callEvent, cancellationToken), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<DeliveryResult>> DispatchInOrderAsync(CallEvent callEvent, CancellationToken cancellationToken)
+    {
         var planned = _engine.Match(callEvent);
         if (planned.Count == 0)
         {
@@ -55,8 +65,17 @@ public sealed class DispatchService
             enqueued.Add(await _store.EnqueueAsync(NewDelivery.For(action, callEvent), _timeProvider.GetUtcNow(), cancellationToken));
         }
 
-        var results = await Task.WhenAll(enqueued.Select(e => CompleteAsync(e, cancellationToken)));
-        return [.. results.OfType<DeliveryResult>()];
+        // One after the other, in the engine's order: two deliveries of one call never run at once.
+        var results = new List<DeliveryResult>(enqueued.Count);
+        foreach (var delivery in enqueued)
+        {
+            if (await CompleteAsync(delivery, cancellationToken) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -71,9 +90,23 @@ public sealed class DispatchService
             DeliveryLog.Recovered(_logger, recovered);
         }
 
+        // Oldest first; one call's deliveries one after the other, calls in parallel.
         var pending = await _store.ListAsync(DeliveryStatus.Pending, int.MaxValue, cancellationToken);
-        var results = await Task.WhenAll(pending.Select(p => CompleteAsync(new EnqueueResult(p, Created: false), cancellationToken)));
-        return [.. results.OfType<DeliveryResult>()];
+        var results = await Task.WhenAll(pending.GroupBy(CallKeyOf, StringComparer.Ordinal).Select(call =>
+            _calls.RunAsync(call.Key, async () =>
+            {
+                var settled = new List<DeliveryResult>();
+                foreach (var delivery in call)
+                {
+                    if (await CompleteAsync(new EnqueueResult(delivery, Created: false), cancellationToken) is { } result)
+                    {
+                        settled.Add(result);
+                    }
+                }
+
+                return settled;
+            }, cancellationToken)));
+        return [.. results.SelectMany(r => r)];
     }
 
     /// <summary>Deliveries, oldest first, optionally of one status (for <c>triggers deliveries list</c>).</summary>
@@ -104,6 +137,19 @@ public sealed class DispatchService
         }
 
         return discarded;
+    }
+
+    private static string CallKeyOf(DeliveryRecord delivery)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<CallEvent>(delivery.EventJson, Events.CallEventJson.Options)?.CallKey ?? delivery.EventId;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // The processor dead-letters an unreadable event; its own id keeps it apart meanwhile.
+            return delivery.EventId;
+        }
     }
 
     private async Task<DeliveryResult?> CompleteAsync(EnqueueResult enqueued, CancellationToken cancellationToken)

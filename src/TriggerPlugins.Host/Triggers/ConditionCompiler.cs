@@ -25,6 +25,8 @@ internal static class ConditionCompiler
     private static readonly FrozenDictionary<string, FieldDefinition> Fields = new FieldDefinition[]
     {
         new("queue", FieldKind.Text, e => [e.Queue]),
+        // Motion's "Outbound route" condition (contract 1.1).
+        new("route", FieldKind.Text, e => [e.Route]),
         new("status", FieldKind.Status, null),
         new("outbound", FieldKind.Boolean, null),
         new("callerNumber", FieldKind.Text, e => [e.CallerNumber]),

@@ -26,18 +26,18 @@ public sealed class CacheExpiryTests
         // Within both lifetimes: the ticket is the only request.
         time.Advance(UserDirectory.FoundLifetime - TimeSpan.FromSeconds(1));
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call with { Id = "expiry-2" }, "expiry-2"));
-        Assert.Equal([$"POST {Api}/incidents"], harness.Requests());
+        Assert.Equal([$"POST {Api}/$batch"], harness.Requests());
 
         // The agent's entry has expired, the contact's has not.
         harness.Emulator.Requests.Clear();
         time.Advance(TimeSpan.FromSeconds(2));
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call with { Id = "expiry-3" }, "expiry-3"));
-        Assert.Equal([$"GET {Api}/systemusers", $"POST {Api}/incidents"], harness.Requests());
+        Assert.Equal([$"GET {Api}/systemusers", $"POST {Api}/$batch"], harness.Requests());
 
         // Past the contact's lifetime too: both look-ups again (the token is still valid: no token request).
         harness.Emulator.Requests.Clear();
         time.Advance(ContactDirectory.Lifetime);
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call with { Id = "expiry-4" }, "expiry-4"));
-        Assert.Equal([$"GET {Api}/systemusers", $"GET {Api}/contacts", $"POST {Api}/incidents"], harness.Requests());
+        Assert.Equal([$"GET {Api}/systemusers", $"GET {Api}/contacts", $"POST {Api}/$batch"], harness.Requests());
     }
 }

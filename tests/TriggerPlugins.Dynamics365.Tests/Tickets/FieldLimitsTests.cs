@@ -83,7 +83,9 @@ public sealed class FieldLimitsTests
         var preview = await action.PreviewAsync(TestSettings.Request(SampleCalls.Inbound, deliveryId: "delivery-42"), CancellationToken.None);
         var body = JsonNode.Parse(preview.RequestBody)!.AsObject();
 
-        Assert.Equal(IncidentIds.FromDelivery("delivery-42").ToString(), body["incidentid"]!.GetValue<string>());
+        // One ticket per call: the id comes from the call and the environment, not from the delivery.
+        var environment = new Uri(TestSettings.Account()["weburl"]!.GetValue<string>());
+        Assert.Equal(IncidentIds.ForCall(environment, SampleCalls.Inbound.CallKey).ToString(), body["incidentid"]!.GetValue<string>());
         Assert.Equal(1, body["caseorigincode"]!.GetValue<int>());
         Assert.Contains("telephone1 eq '+390612345678'", body["customerid_contact@odata.bind"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("internalemailaddress eq 'alice.rossi@contoso.com'", body["ownerid@odata.bind"]!.GetValue<string>(), StringComparison.Ordinal);

@@ -99,7 +99,7 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Theory]
-    [InlineData("""{ "field": "queues", "operator": "is", "value": "x" }""", "conditions[0].field", "unknown field 'queues'; expected one of: agent, calledNumber, callerNumber, disposition, outbound, queue, status, variables.<name>")]
+    [InlineData("""{ "field": "queues", "operator": "is", "value": "x" }""", "conditions[0].field", "unknown field 'queues'; expected one of: agent, calledNumber, callerNumber, disposition, outbound, queue, route, status, variables.<name>")]
     [InlineData("""{ "field": "queue", "operator": "equals", "value": "x" }""", "conditions[0].operator", "unknown operator 'equals'; expected one of: is, isNot, in, notIn, startsWith, matches")]
     [InlineData("""{ "field": "outbound", "operator": "matches", "value": "x" }""", "conditions[0].operator", "operator 'matches' does not apply to field 'outbound'; it takes: is, isNot")]
     [InlineData("""{ "field": "status", "operator": "startsWith", "value": "a" }""", "conditions[0].operator", "operator 'startsWith' does not apply to field 'status'; it takes: is, isNot, in, notIn")]

@@ -24,7 +24,7 @@ public sealed class SampleConfigTests
         var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
 
         Assert.True(configuration.Problems.Count == 0, string.Join(Environment.NewLine, configuration.Problems));
-        Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["abandoned-support", "escalations", "inbound-answered", "inbound-live", "outbound"], configuration.Triggers.Select(t => t.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -49,6 +49,9 @@ public sealed class SampleConfigTests
                 "demo-0004: inbound-answered",
                 "demo-0005: escalations, inbound-answered",
                 "demo-0006: ",
+                "demo-0007-start: inbound-live",
+                "demo-0007-connect: inbound-live",
+                "demo-0007-end: inbound-answered",
             ],
             matches);
     }

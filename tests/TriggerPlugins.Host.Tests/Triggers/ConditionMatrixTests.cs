@@ -7,7 +7,7 @@ namespace TriggerPlugins.Host.Tests.Triggers;
 public sealed class ConditionMatrixTests
 {
     // The event: inbound, answered, queue "support", caller +390612345678, called 0612345, agent alice (id 42),
-    // disposition "sale", variable lang=it.
+    // disposition "sale", route "trunk-eu", variable lang=it.
     [Theory]
     [InlineData("queue", "is", "\"support\"", true)]
     [InlineData("queue", "is", "\"SUPPORT\"", true)]
@@ -61,6 +61,9 @@ public sealed class ConditionMatrixTests
     [InlineData("disposition", "isNot", "\"sale\"", false)]
     [InlineData("disposition", "in", "[\"spam\", \"wrong-number\"]", false)]
     [InlineData("disposition", "matches", "\"^sa\"", true)]
+    [InlineData("route", "is", "\"TRUNK-EU\"", true)]
+    [InlineData("route", "startsWith", "\"trunk-us\"", false)]
+    [InlineData("route", "in", "[\"trunk-eu\", \"trunk-us\"]", true)]
     [InlineData("variables.lang", "is", "\"it\"", true)]
     [InlineData("variables.lang", "is", "\"en\"", false)]
     [InlineData("variables.missing", "is", "\"x\"", false)]

@@ -22,6 +22,7 @@ public static class Calls
         TalkSeconds = 280,
         TotalSeconds = 300,
         Disposition = "sale",
+        Route = "trunk-eu",
         Variables = new Dictionary<string, string> { ["lang"] = "it" },
     };
 }
