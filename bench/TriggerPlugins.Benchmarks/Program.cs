@@ -7,6 +7,12 @@ if (args is ["load", .. var rest])
     return await LoadRunner.RunAsync(LoadOptions.Parse(rest));
 }
 
+// `service-protection`: one account's sustained throughput at the documented per-user limits (time-scaled emulator).
+if (args is ["service-protection", .. var options])
+{
+    return await ServiceProtectionRunner.RunAsync(options);
+}
+
 // `queue`: the SQLite queue's size and start time with many settled deliveries (retention).
 if (args is ["queue", .. var queueArgs])
 {

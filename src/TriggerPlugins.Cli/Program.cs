@@ -32,19 +32,32 @@ if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine
     return ExitCodes.UsageError;
 }
 
+// A user's mistake (a folder that cannot be written, a port in use, a damaged queue) is one line and exit code 2;
+// anything else is a bug, exit 1. The stack trace only with -v.
+var verbose = parseResult.Tokens.Any(t => t.Value is "-v" or "--verbose");
 try
 {
-    // Storage faults are the admin's to fix, not bugs: one line naming the file and the fix, never a stack trace.
     return await parseResult.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (DeliveryStoreException exception)
+catch (OperationCanceledException)
 {
-    await Console.Error.WriteLineAsync($"error: {exception.Message}");
-    return ExitCodes.UsageError;
+    await Console.Error.WriteLineAsync("interrupted.");
+    return ExitCodes.Cancelled;
 }
-catch (Exception exception) when (exception is not OperationCanceledException)
+catch (Exception exception)
 {
-    // A bug, not a user mistake: what System.CommandLine's default handler did (the details, exit 1).
-    await Console.Error.WriteLineAsync($"error: unexpected failure, please report it: {exception}");
-    return ExitCodes.Problems;
+    var userMistake = exception is DeliveryStoreException || CommandErrors.IsUserMistake(exception);
+    await Console.Error.WriteLineAsync(userMistake
+        ? $"error: {(exception is DeliveryStoreException ? exception.Message : CommandErrors.Describe(exception))}"
+        : $"error: unexpected {exception.GetType().Name}: {exception.Message} (a bug: please report it with the output of the same command with -v)");
+    if (verbose)
+    {
+        await Console.Error.WriteLineAsync(exception.ToString());
+    }
+    else if (!userMistake)
+    {
+        await Console.Error.WriteLineAsync("(add -v for the details)");
+    }
+
+    return userMistake ? ExitCodes.UsageError : ExitCodes.Problems;
 }

@@ -52,6 +52,14 @@ public sealed class DataverseEmulator : IAsyncDisposable
     /// <summary>The records, for assertions.</summary>
     public EmulatorStore Store { get; }
 
+    /// <summary>
+    /// Requests that arrived while their user's service protection window was open (after a 429 of the number-of-requests
+    /// limit, before its Retry-After passed): a client that honours Retry-After for the whole user keeps this at 0.
+    /// </summary>
+    public int RequestsIntoOpenWindow => _budget?.RequestsIntoOpenWindow ?? 0;
+
+    private ServiceProtectionBudget? _budget;
+
     /// <summary>The tenant that owns the organization; tokens from other tenants are refused by the Web API.</summary>
     public Guid OrganizationTenantId { get; }
 
@@ -82,12 +90,15 @@ public sealed class DataverseEmulator : IAsyncDisposable
             kestrel.AddServerHeader = false;
             kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
         });
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory ?? NullLoggerFactory.Instance));
         // ASP.NET Core's per-request and host lifetime lines would duplicate the emulator's own.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.Warning);
+        // A failed start (port in use) is thrown to the caller, who says it in one line: the host's own error log with
+        // its stack trace would only repeat it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
 
         var app = builder.Build();
@@ -111,10 +122,11 @@ public sealed class DataverseEmulator : IAsyncDisposable
         var tokens = new TokenService(baseUri, clock);
         var organization = state.OrganizationTenant.TenantId;
         var webApiRoot = new Uri(baseUri, WebApiEndpoint.Root);
+        var budget = new ServiceProtectionBudget(clock);
         var webApi = new WebApiEndpoint(
             faults,
             new FaultInjector(options.RandomSeed),
-            new ServiceProtectionBudget(clock),
+            budget,
             new CallerResolver(tokens, state.Store, organization, baseUri),
             state.Store,
             new RecordFactory(state.Store.Schemas, webApiRoot, clock, tickets),
@@ -127,7 +139,7 @@ public sealed class DataverseEmulator : IAsyncDisposable
             requests,
             clock,
             logger));
-        var emulator = new DataverseEmulator(app, certificate, baseUri, faults, requests, state.Store, organization);
+        var emulator = new DataverseEmulator(app, certificate, baseUri, faults, requests, state.Store, organization) { _budget = budget };
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Dataverse emulator listening on {BaseUri} (certificate SHA-256 {Thumbprint})", baseUri, emulator.CertificateThumbprint);

@@ -15,6 +15,8 @@ public sealed class EmulatorFaults
     private double _dropConnectionRate;
     private int? _serviceProtectionLimit;
     private TimeSpan _serviceProtectionWindow = TimeSpan.FromMinutes(5);
+    private int? _serviceProtectionConcurrency;
+    private double _serviceProtectionTimeScale = 1;
     private bool _tokenEndpointDown;
 
     /// <summary>Delay added before each Web API request is answered.</summary>
@@ -46,6 +48,37 @@ public sealed class EmulatorFaults
         set => Write(() => _serviceProtectionWindow = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(ServiceProtectionWindow), value, "The service protection window must be positive."));
     }
 
+    /// <summary>Concurrent requests allowed per caller (Dataverse: 52); null means no limit.</summary>
+    public int? ServiceProtectionConcurrency
+    {
+        get => Read(() => _serviceProtectionConcurrency);
+        set => Write(() => _serviceProtectionConcurrency = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ServiceProtectionConcurrency), value, "The concurrency limit must be positive or null."));
+    }
+
+    /// <summary>
+    /// Runs the service protection window faster: both <see cref="ServiceProtectionWindow"/> and
+    /// <see cref="ServiceProtectionLimit"/> are divided by it, so the allowed rate stays the documented one while a
+    /// 5-minute window passes in seconds (60 makes it 5 s and 100 requests). Default 1.
+    /// </summary>
+    public double ServiceProtectionTimeScale
+    {
+        get => Read(() => _serviceProtectionTimeScale);
+        set => Write(() => _serviceProtectionTimeScale = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ServiceProtectionTimeScale), value, "The time scale must be at least 1."));
+    }
+
+    /// <summary>
+    /// The documented per-user limits of "Service protection API limits"
+    /// (https://learn.microsoft.com/power-apps/developer/data-platform/api-limits): 6,000 requests per 5 minutes and
+    /// 52 concurrent requests, optionally time-scaled. The execution-time limit (20 minutes per 5 minutes) is not modelled.
+    /// </summary>
+    public void UseDocumentedServiceProtection(double timeScale = 1)
+    {
+        ServiceProtectionTimeScale = timeScale;
+        ServiceProtectionLimit = 6_000;
+        ServiceProtectionWindow = TimeSpan.FromMinutes(5);
+        ServiceProtectionConcurrency = 52;
+    }
+
     /// <summary>When true the token endpoint answers 503 (Azure AD unavailable).</summary>
     public bool TokenEndpointDown { get => Read(() => _tokenEndpointDown); set => Write(() => _tokenEndpointDown = value); }
 
@@ -54,7 +87,7 @@ public sealed class EmulatorFaults
         lock (_gate)
         {
             return new FaultSettings(_latency, _tooManyRequestsRate, _retryAfter, _serverErrorRate, _dropConnectionRate,
-                _serviceProtectionLimit, _serviceProtectionWindow, _tokenEndpointDown);
+                _serviceProtectionLimit, _serviceProtectionWindow, _tokenEndpointDown, _serviceProtectionConcurrency, _serviceProtectionTimeScale);
         }
     }
 
@@ -67,6 +100,7 @@ public sealed class EmulatorFaults
                 (s.Latency, s.TooManyRequestsRate, s.RetryAfter, s.ServerErrorRate, s.DropConnectionRate);
             (_serviceProtectionLimit, _serviceProtectionWindow, _tokenEndpointDown) =
                 (s.ServiceProtectionLimit, s.ServiceProtectionWindow, s.TokenEndpointDown);
+            (_serviceProtectionConcurrency, _serviceProtectionTimeScale) = (s.ServiceProtectionConcurrency, s.ServiceProtectionTimeScale);
         }
     }
 
@@ -111,4 +145,6 @@ internal sealed record FaultSettings(
     double DropConnectionRate,
     int? ServiceProtectionLimit,
     TimeSpan ServiceProtectionWindow,
-    bool TokenEndpointDown);
+    bool TokenEndpointDown,
+    int? ServiceProtectionConcurrency,
+    double ServiceProtectionTimeScale);

@@ -27,6 +27,9 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
     private readonly HttpHandlers _handlers = new();
     private readonly SettingsCache _settings;
     private readonly ConcurrentDictionary<string, Lazy<AccountRuntime>> _runtimes = new(StringComparer.Ordinal);
+
+    // Contacts are the environment's, not the account's: two accounts of one weburl share one cache and one lock per number.
+    private readonly ConcurrentDictionary<string, ContactDirectory> _contactsByEnvironment = new(StringComparer.OrdinalIgnoreCase);
     private int _disposed;
 
     /// <summary>Creates the action; the host calls this once, with the plugin's folder and logging.</summary>
@@ -62,10 +65,10 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
         try
         {
-            var runtime = Runtime(prepared);
+            var user = Runtime(prepared).Next();
             return prepared.Configuration.Calls.OneTicketPerCall
-                ? await runtime.Calls.WriteAsync(prepared.Configuration, request, cancellationToken)
-                : await runtime.Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
+                ? await user.Calls.WriteAsync(prepared.Configuration, request, cancellationToken)
+                : await user.Writer.WriteAsync(prepared.Configuration, request, cancellationToken);
         }
         catch (ActionFailure failure)
         {
@@ -100,7 +103,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             null);
         var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
             ? null
-            : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}'; absent when none matches>)";
+            : $"/systemusers(<systemuserid where internalemailaddress eq '{call.Agent.Email.Trim().ToLowerInvariant()}' and isdisabled eq false, the lowest id; absent when none matches>)";
         var incidentId = configuration.Calls.OneTicketPerCall && prepared.Account.WebUri is { } web
             ? IncidentIds.ForCall(new Uri(web.GetLeftPart(UriPartial.Authority) + "/"), call.CallKey)
             : IncidentIds.FromDelivery(request.DeliveryId);
@@ -130,19 +133,33 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             return new ConnectionCheckResult(false, $"The account is not valid: {prepared.Errors}");
         }
 
-        var client = Runtime(prepared).Client;
+        // Every user of the account is checked: each must sign in and be a user of the environment.
+        var lines = new List<string>();
+        var ok = true;
+        foreach (var user in Runtime(prepared).Users)
+        {
+            var (connected, message) = await CheckUserAsync(user.Client, cancellationToken);
+            ok &= connected;
+            lines.Add(message);
+        }
+
+        return new ConnectionCheckResult(ok, string.Join(Environment.NewLine, lines));
+    }
+
+    private static async Task<(bool Ok, string Message)> CheckUserAsync(DataverseClient client, CancellationToken cancellationToken)
+    {
         try
         {
             var whoAmI = await client.SendForSuccessAsync(new DataverseRequest(HttpMethod.Get, "WhoAmI", "call WhoAmI"), cancellationToken);
             var userId = whoAmI?["UserId"]?.ToString();
             var organizationId = whoAmI?["OrganizationId"]?.ToString();
             return userId is null
-                ? new ConnectionCheckResult(false, $"{client.WebUrl} answered WhoAmI without a UserId: it does not look like a Dataverse environment.")
-                : new ConnectionCheckResult(true, $"Connected to {client.WebUrl} as user {userId} (organization {organizationId}).");
+                ? (false, $"{client.WebUrl} answered WhoAmI without a UserId: it does not look like a Dataverse environment.")
+                : (true, $"Connected to {client.WebUrl} as user {userId} (organization {organizationId}).");
         }
         catch (ActionFailure failure)
         {
-            return new ConnectionCheckResult(false, failure.Message);
+            return (false, failure.Message);
         }
     }
 
@@ -165,23 +182,43 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
     private AccountRuntime Runtime(PreparedSettings prepared)
         => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
-            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory))).Value;
+            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account)))).Value;
 
+    private ContactDirectory Contacts(AccountSettings account)
+        => _contactsByEnvironment.GetOrAdd(
+            account.WebUri!.GetLeftPart(UriPartial.Authority),
+            _ => new ContactDirectory(_context.TimeProvider, _context.LoggerFactory.CreateLogger<ContactDirectory>()));
+
+    // The host reports every outcome (result line, dead letter, "will retry at"): this is detail for -v only.
     private void Log(ActionOutcome outcome, ActionRequest request)
     {
-        if (!_logger.IsEnabled(LogLevel.Warning))
-        {
-            return;
-        }
-
         switch (outcome)
         {
             case ActionFailedPermanent permanent:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}", request.Call.Id, request.DeliveryId, permanent.Code, permanent.Reason);
+                PluginLog.PermanentFailure(_logger, request.Call.Id, request.DeliveryId, permanent.Code ?? "-", permanent.Reason);
                 break;
             case ActionFailedTransient transient:
-                _logger.LogWarning("Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure (retry after {RetryAfter}): {Reason}", request.Call.Id, request.DeliveryId, transient.RetryAfter, transient.Reason);
+                // No "(null)": without a Retry-After the host's backoff decides when.
+                PluginLog.TransientFailure(_logger, request.Call.Id, request.DeliveryId,
+                    transient.RetryAfter is { } wait ? $"retry in {Math.Ceiling(wait.TotalSeconds):0} s at the earliest" : "retried with backoff",
+                    transient.Reason);
                 break;
         }
     }
+}
+
+/// <summary>The plugin's log messages with pinned event ids.</summary>
+internal static partial class PluginLog
+{
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}")]
+    public static partial void PermanentFailure(ILogger logger, string callId, string deliveryId, string code, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure ({When}): {Reason}")]
+    public static partial void TransientFailure(ILogger logger, string callId, string deliveryId, string when, string reason);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Dataverse refused the owner {SystemUserId} of call {CallId}'s ticket ({Error}); creating it once more, owned by the integration user")]
+    public static partial void OwnerRefused(ILogger logger, string callId, Guid systemUserId, string error);
+
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user until {ReopensAt:O}; its requests wait until then")]
+    public static partial void GateClosed(ILogger logger, DateTimeOffset reopensAt);
 }

@@ -44,7 +44,8 @@ internal static class Migrations
                 number          text,
                 url             text,
                 notes           text,
-                event_hash      text
+                event_hash      text,
+                failure_code    text
             );
             CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
             CREATE INDEX deliveries_by_status ON deliveries (status, created_at, id);

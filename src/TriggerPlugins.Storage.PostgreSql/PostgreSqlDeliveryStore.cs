@@ -21,6 +21,15 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
 {
     private const string Columns = DeliveryRows.Columns;
 
+    // DeliveryFilter in SQL: every criterion given must hold (DeliveryFilter.Matches is the reference).
+    private const string Filter = """
+        (@status::text IS NULL OR status = @status)
+        AND (@account::text IS NULL OR account = @account)
+        AND (@code::text IS NULL OR failure_code = @code)
+        AND (@prefix::text IS NULL OR starts_with(failure_code, @prefix))
+        AND (@since::timestamptz IS NULL OR updated_at >= @since)
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, string where)
@@ -150,6 +159,35 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return QueryAsync(
+            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY created_at, id LIMIT @limit",
+            p =>
+            {
+                BindFilter(p, filter);
+                p.AddWithValue("limit", (long)Math.Max(limit, 0));
+            },
+            Read,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<int> RetryManyAsync(DeliveryFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ExecuteAsync(
+            $"UPDATE deliveries SET status = 'pending', updated_at = @now, next_attempt_at = @now, window_start = @now WHERE status = 'dead-lettered' AND {Filter}",
+            p =>
+            {
+                BindFilter(p, filter);
+                AddTime(p, "now", now);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var records = await QueryAsync(
@@ -204,8 +242,19 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> DeadLetterAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TransitionAsync(id, DeliveryStatus.InFlight, DeliveryStatus.DeadLettered, now, "last_error = @reason", p => p.AddWithValue("reason", reason), cancellationToken);
+    public Task<bool> DeadLetterAsync(string id, string reason, string? code, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransitionAsync(
+            id,
+            DeliveryStatus.InFlight,
+            DeliveryStatus.DeadLettered,
+            now,
+            "last_error = @reason, failure_code = @code",
+            p =>
+            {
+                p.AddWithValue("reason", reason);
+                p.Add(new NpgsqlParameter("code", NpgsqlDbType.Text) { Value = (object?)code ?? DBNull.Value });
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -253,6 +302,15 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         NpgsqlException { InnerException: TimeoutException } => "the server did not answer in time",
         _ => e.Message.TrimEnd('.'),
     };
+
+    private static void BindFilter(NpgsqlParameterCollection p, DeliveryFilter filter)
+    {
+        p.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = filter.Status is { } s ? StatusText(s) : DBNull.Value });
+        p.Add(new NpgsqlParameter("account", NpgsqlDbType.Text) { Value = (object?)filter.Account ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("code", NpgsqlDbType.Text) { Value = (object?)filter.ExactCode ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = (object?)filter.CodePrefix ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = filter.Since is { } since ? DateTimeOffset.FromUnixTimeMilliseconds(since.ToUnixTimeMilliseconds()) : DBNull.Value });
+    }
 
     private static void AddTime(NpgsqlParameterCollection parameters, string name, DateTimeOffset value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()) });

@@ -113,4 +113,28 @@ public sealed class CommandLineTests
         Assert.Contains("triggers/broken.json", result.StandardError, StringComparison.Ordinal);
         Assert.Equal(string.Empty, result.StandardOutput);
     }
+
+    [Fact]
+    public async Task Run_help_shows_the_defaults_of_the_retry_and_concurrency_options()
+    {
+        var result = await TriggersProcess.RunAsync(["run", "--help"]);
+        var help = result.StandardOutput;
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var option in new[] { "--retry-base-delay", "--retry-max-delay", "--retry-deadline" })
+        {
+            Assert.Matches(option + @" <[^>]+>[^\n]*; default \d+(ms|s|m|h)\)", help);
+        }
+
+        Assert.Matches(@"--max-concurrency-per-account <[^>]+>[^\n]*; default \d+\)", help);
+    }
+
+    [Fact]
+    public async Task The_emulator_takes_v_like_the_other_commands()
+    {
+        var result = await TriggersProcess.RunAsync(["emulator", "--help"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("-v, --verbose", result.StandardOutput, StringComparison.Ordinal);
+    }
 }

@@ -25,6 +25,21 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         }
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task The_demo_fits_an_80_or_120_column_terminal(int columns)
+    {
+        var result = await TriggersProcess.RunAsync(["demo"], new Dictionary<string, string> { ["COLUMNS"] = columns.ToString(System.Globalization.CultureInfo.InvariantCulture) }, timeout: TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.All(result.StandardOutput.Split('\n'), line => Assert.True(line.TrimEnd('\r').Length <= columns, $"{line.Length} > {columns}: {line}"));
+        // One ticket per call: six distinct tickets, each readable in full on its row or block.
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Matches(result.StandardOutput, @"CAS-\d{5}-[A-Z0-9]{6}").Select(m => m.Value).Distinct().Count());
+        Assert.Contains("Alice Rossi", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("temp.agent@contoso.com", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_reports_a_malformed_line_and_still_processes_the_lines_after_it()
     {
@@ -38,8 +53,8 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         Assert.Equal(1, result.ExitCode);
         var output = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Contains(output, l => l.Contains("\"line\":2", StringComparison.Ordinal) && l.Contains("\"status\":\"invalid\"", StringComparison.Ordinal));
-        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0001\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
-        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0003\"", StringComparison.Ordinal) && l.Contains("\"status\":\"succeeded\"", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0001\"", StringComparison.Ordinal) && l.Contains("\"status\":\"created\"", StringComparison.Ordinal));
+        Assert.Contains(output, l => l.Contains("\"event\":\"cli-run-0003\"", StringComparison.Ordinal) && l.Contains("\"status\":\"created\"", StringComparison.Ordinal));
         Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
     }
 
@@ -55,8 +70,8 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
 
         Assert.True(first.ExitCode == 0, first.All);
         Assert.True(second.ExitCode == 0, second.All);
-        Assert.Contains("\"status\":\"succeeded\"", first.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("\"status\":\"already-delivered\"", second.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"created\"", first.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"already-existed\"", second.StandardOutput, StringComparison.Ordinal);
         Assert.Single(fixture.Emulator.Store.Records("incidents"), r => r["new_callid"]?.ToString() == "cli-twice-0001");
     }
 

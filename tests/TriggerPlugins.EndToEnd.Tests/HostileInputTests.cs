@@ -57,15 +57,15 @@ public sealed class HostileInputTests : IAsyncLifetime
 
         Assert.True(result.ExitCode == 1, result.All);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Contains(lines, l => l.StartsWith("line 1: hostile-0001: inbound-answered -> dynamics365 succeeded CAS-", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("line 1: hostile-0001: inbound-answered -> dynamics365 created CAS-", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("line 2: hostile-0001: inbound-answered -> dynamics365 conflict: the id 'hostile-0001' was already used by a call event with different content", StringComparison.Ordinal));
         Assert.Contains("invalid call event, line 3: id: must not be empty", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("invalid call event, line 4, column 11: not valid UTF-8 (byte 0xff at byte 11)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("invalid call event, line 5, column ", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("status: found 0; expected one of: answered, unanswered, abandoned, busy, failed", result.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"invalid call event, line 6: the line is \d+ bytes, over the limit of 1048576 bytes \(--max-line-bytes\); it was skipped", result.StandardOutput);
-        Assert.Contains(lines, l => l.StartsWith("line 7: hostile-0003: inbound-answered -> dynamics365 succeeded CAS-", StringComparison.Ordinal));
-        Assert.DoesNotContain("already-delivered", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("line 7: hostile-0003: inbound-answered -> dynamics365 created CAS-", StringComparison.Ordinal));
+        Assert.DoesNotContain("already existed", result.StandardOutput, StringComparison.Ordinal);
 
         var tickets = _fixture.Emulator.Store.Records("incidents").Select(r => r["new_callid"]?.ToString()).Where(id => id?.StartsWith("hostile-", StringComparison.Ordinal) == true).Order().ToList();
         Assert.Equal(["hostile-0001", "hostile-0003"], tickets);
@@ -91,6 +91,6 @@ public sealed class HostileInputTests : IAsyncLifetime
 
         var again = await TriggersProcess.RunAsync(run, _fixture.Environment);
         Assert.True(again.ExitCode == 0, again.All);
-        Assert.Equal(2, again.StandardOutput.Split('\n').Count(l => l.Contains("already-delivered", StringComparison.Ordinal)));
+        Assert.Equal(2, again.StandardOutput.Split('\n').Count(l => l.Contains("already existed", StringComparison.Ordinal)));
     }
 }

@@ -111,7 +111,7 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
 
         await Store.MarkSucceededAsync(Delivery("old").Id, ActionOutcome.Success("ticket-old", "CAS-OLD", notes: ["caller Mario Rossi"]), T0, default);
         await Store.MarkSucceededAsync(Delivery("recent").Id, ActionOutcome.Success("ticket-new"), T0.AddDays(40), default);
-        await Store.DeadLetterAsync(Delivery("dead").Id, "invalid client secret", T0, default);
+        await Store.DeadLetterAsync(Delivery("dead").Id, "invalid client secret", "auth.invalid-secret", T0, default);
 
         Assert.Equal(1, await Store.PurgeSettledAsync(T0.AddDays(30), default));
         Assert.Equal(0, await Store.PurgeSettledAsync(T0.AddDays(30), default));
@@ -177,7 +177,7 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         Assert.Equal(["agent not found"], record.Notes);
         Assert.False(await Store.MarkSucceededAsync(Delivery().Id, ActionOutcome.Success("ext-2"), T0, default));
         Assert.False(await Store.RescheduleAsync(Delivery().Id, T0, "late", T0, default));
-        Assert.False(await Store.DeadLetterAsync(Delivery().Id, "late", T0, default));
+        Assert.False(await Store.DeadLetterAsync(Delivery().Id, "late", "auth.invalid-secret", T0, default));
         Assert.Equal("ext-1", (await Store.GetAsync(Delivery().Id, default))!.ExternalId);
     }
 
@@ -188,7 +188,7 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
 
         Assert.False(await Store.MarkSucceededAsync(Delivery().Id, ActionOutcome.Success("ext-1"), T0, default));
         Assert.False(await Store.RescheduleAsync(Delivery().Id, T0.AddMinutes(1), "HTTP 503", T0, default));
-        Assert.False(await Store.DeadLetterAsync(Delivery().Id, "bad", T0, default));
+        Assert.False(await Store.DeadLetterAsync(Delivery().Id, "bad", "auth.invalid-secret", T0, default));
         Assert.Equal((DeliveryStatus.Pending, 0), ((await Store.GetAsync(Delivery().Id, default))!.Status, (await Store.GetAsync(Delivery().Id, default))!.Attempts));
     }
 
@@ -217,7 +217,7 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         foreach (var id in new[] { Delivery("a").Id, Delivery("b").Id })
         {
             await Store.TryClaimAsync(id, T0, default);
-            await Store.DeadLetterAsync(id, "invalid client secret", T0, default);
+            await Store.DeadLetterAsync(id, "invalid client secret", "auth.invalid-secret", T0, default);
         }
 
         Assert.Equal(2, (await Store.ListAsync(DeliveryStatus.DeadLettered, 10, default)).Count);
@@ -230,6 +230,26 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         Assert.Equal((DeliveryStatus.Pending, T0.AddHours(1), T0.AddHours(1), "invalid client secret"), (retried!.Status, retried.NextAttemptAt, retried.RetryWindowStart, retried.LastError));
         Assert.Null(await Store.GetAsync(Delivery("b").Id, default));
         Assert.Empty(await Store.ListAsync(DeliveryStatus.DeadLettered, 10, default));
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_listed_and_retried_by_code_prefix_account_and_time()
+    {
+        foreach (var (id, account, code, minute) in new[] { ("a", "contoso", "auth.invalid-secret", 0), ("b", "fabrikam", "auth.expired-secret", 5), ("c", "contoso", "data.invalid", 10) })
+        {
+            await Store.EnqueueAsync(Delivery(id, account: account), T0, default);
+            await Store.TryClaimAsync(Delivery(id, account: account).Id, T0, default);
+            await Store.DeadLetterAsync(Delivery(id, account: account).Id, "refused", code, T0.AddMinutes(minute), default);
+        }
+
+        Assert.Equal(["a", "b"], (await Store.ListMatchingAsync(new DeliveryFilter { Code = "auth.*" }, 10, default)).Select(r => r.EventId).Order());
+        Assert.Equal(["c"], (await Store.ListMatchingAsync(new DeliveryFilter { Account = "contoso", Since = T0.AddMinutes(1) }, 10, default)).Select(r => r.EventId));
+        Assert.Equal(("data.invalid", "refused"), ((await Store.GetAsync(Delivery("c").Id, default))!.FailureCode, (await Store.GetAsync(Delivery("c").Id, default))!.LastError));
+
+        Assert.Equal(1, await Store.RetryManyAsync(new DeliveryFilter { Status = DeliveryStatus.DeadLettered, Code = "auth.invalid-secret" }, T0.AddHours(1), default));
+        Assert.Equal(0, await Store.RetryManyAsync(new DeliveryFilter { Status = DeliveryStatus.DeadLettered, Code = "auth.invalid-secret" }, T0.AddHours(1), default));
+        Assert.Equal(["b", "c"], (await Store.ListMatchingAsync(new DeliveryFilter { Status = DeliveryStatus.DeadLettered }, 10, default)).Select(r => r.EventId).Order());
+        Assert.Equal((DeliveryStatus.Pending, T0.AddHours(1)), ((await Store.GetAsync(Delivery("a").Id, default))!.Status, (await Store.GetAsync(Delivery("a").Id, default))!.RetryWindowStart));
     }
 
     [Fact]

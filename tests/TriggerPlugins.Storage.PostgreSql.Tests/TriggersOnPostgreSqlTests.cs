@@ -34,10 +34,10 @@ public sealed class TriggersOnPostgreSqlTests(PostgreSqlServer server, EmulatorF
         Assert.True(first.ExitCode == 0, first.All);
         Assert.True(second.ExitCode == 0, second.All);
         var delivered = Statuses(first.StandardOutput).ToList();
-        Assert.True(delivered.Count > 0 && delivered.All(s => s == "succeeded"), first.StandardOutput);
+        Assert.True(delivered.Count > 0 && delivered.All(s => s == "created"), first.StandardOutput);
         Assert.True(ticketsAfterFirst > ticketsBefore);
         Assert.Equal(ticketsAfterFirst, emulator.Emulator.Store.Count("incidents"));
-        Assert.Equal(Enumerable.Repeat("already-delivered", delivered.Count), Statuses(second.StandardOutput));
+        Assert.Equal(Enumerable.Repeat("already-existed", delivered.Count), Statuses(second.StandardOutput));
         Assert.Equal(delivered.Count, list.StandardOutput.Split('\n').Count(l => l.Contains($"event={prefix}-", StringComparison.Ordinal)));
         Assert.All(new[] { "host-a", "host-b", "admin" }, f => Assert.False(File.Exists(Path.Combine(Folder(f), SqliteDeliveryStore.FileName)), $"{f} has a SQLite queue"));
     }

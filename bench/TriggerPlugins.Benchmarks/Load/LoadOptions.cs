@@ -4,9 +4,9 @@ namespace TriggerPlugins.Benchmarks.Load;
 internal sealed record LoadOptions
 {
     /// <summary>
-    /// Call events to send (each matches one trigger: one ticket). The default stays inside the host's burst for one
-    /// account (2400 deliveries); past it the host paces deliveries to Dynamics' 6000 requests per 5 minutes per user,
-    /// about 8 tickets/s, which is what a run of more tickets then measures.
+    /// Call events to send (each matches one trigger: one ticket). The default stays inside one user's service
+    /// protection budget (the plugin sends at most 5,700 requests per sliding 5 minutes per Dynamics user); past it the
+    /// plugin paces the user to about 19 requests/s, which is what a run of more tickets then measures.
     /// </summary>
     public int Tickets { get; init; } = 2000;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Cli.Common;
+using TriggerPlugins.Host.Configuration;
 
 namespace TriggerPlugins.Cli.Check;
 
@@ -26,8 +27,12 @@ internal static class CheckCommand
             var name = parse.GetValue(account)!;
             if (!session.Configuration.Accounts.TryGetValue(name, out var accountFile))
             {
-                ProblemPrinter.Print(session.Configuration.Problems.Where(p => p.Source.Contains(name, StringComparison.Ordinal)), Console.Error);
-                await Console.Error.WriteLineAsync($"error: no valid account '{name}' in {session.Configuration.Directory}/accounts.");
+                var own = session.Configuration.Problems.Where(p => p.Source == $"{ConfigurationLoader.AccountsFolder}/{name}.json").ToList();
+                ProblemPrinter.Print(own, Console.Error);
+                ConfigHints.PrintEmulatorHint(own, Console.Error);
+                await Console.Error.WriteLineAsync(own.Count > 0
+                    ? $"error: account '{name}' has errors (see above); fix them, then check again."
+                    : $"error: no account '{name}' in {session.Configuration.Directory}/accounts ({ConfigHints.Known(session.Configuration.Accounts.Keys, "accounts")}); pass --account with one of them.");
                 return ExitCodes.UsageError;
             }
 

@@ -15,10 +15,15 @@ internal static class DurationOption
         ("d", TimeSpan.FromDays),
     ];
 
-    /// <summary>An optional duration; a value outside [<paramref name="min"/>, <paramref name="max"/>] is a parse error (exit 2).</summary>
-    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? min = null, TimeSpan? max = null) => new(name)
+    /// <summary>
+    /// An optional duration; a value outside [<paramref name="min"/>, <paramref name="max"/>] is a parse error (exit 2).
+    /// <paramref name="defaultValue"/> is only shown in the help (the command applies its own default).
+    /// </summary>
+    public static Option<TimeSpan?> Create(string name, string description, TimeSpan? min = null, TimeSpan? max = null, TimeSpan? defaultValue = null) => new(name)
     {
-        Description = description + (max is { } m ? $" (e.g. 250ms, 2s, 5m, 6h, 30d; at most {Format(m)})" : " (e.g. 250ms, 2s, 5m, 6h, 30d)"),
+        Description = description + " (e.g. 250ms, 2s, 5m, 6h, 30d"
+            + (max is { } m ? $"; at most {Format(m)}" : string.Empty)
+            + (defaultValue is { } d ? $"; default {Format(d)}" : string.Empty) + ")",
         CustomParser = result =>
         {
             var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
@@ -57,7 +62,8 @@ internal static class DurationOption
         return false;
     }
 
-    private static string Format(TimeSpan value) =>
+    /// <summary>A duration the way <see cref="TryParse"/> reads it: <c>30d</c>, <c>6h</c>, <c>5m</c>, <c>2s</c>, <c>250ms</c>.</summary>
+    public static string Format(TimeSpan value) =>
         value.TotalDays >= 1 && value.TotalDays % 1 == 0 ? $"{value.TotalDays:0}d"
         : value.TotalHours >= 1 && value.TotalHours % 1 == 0 ? $"{value.TotalHours:0}h"
         : value.TotalMinutes >= 1 && value.TotalMinutes % 1 == 0 ? $"{value.TotalMinutes:0}m"

@@ -53,7 +53,8 @@ internal sealed class HostSession : IAsyncDisposable
         _store = await DeliveryStores.OpenAsync(storeSetting, dataDirectory, mode, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
         await _store.Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
         Processor = new DeliveryProcessor(_store.Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
-        var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>());
+        var environments = DeliveryEnvironments.From(Configuration, Plugins.Plugins.Select(p => p.Manifest));
+        var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>(), environments);
         Dispatcher = new DispatchService(engine, _store.Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
     }
 

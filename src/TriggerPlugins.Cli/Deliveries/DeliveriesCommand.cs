@@ -30,17 +30,20 @@ internal static class DeliveriesCommand
         var data = CommonOptions.Data();
         var status = new Option<string?>("--status") { Description = "Only deliveries in this state: pending, in-flight, succeeded, dead-lettered." };
         status.AcceptOnlyFromAmong([.. StatusNames.Values]);
+        var filters = new FilterOptions();
         var limit = new Option<int>("--limit") { Description = "At most this many, oldest first.", DefaultValueFactory = _ => 100 };
-        var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, limit };
+        var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, filters.Code, filters.Account, filters.Since, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             var store = opened.Store;
-            DeliveryStatus? wanted = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null;
-            var deliveries = await store.ListAsync(wanted, parse.GetValue(limit), cancellationToken);
+            var filter = filters.Read(parse) with { Status = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null };
+            var deliveries = await store.ListMatchingAsync(filter, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
             {
-                var detail = d.Status == DeliveryStatus.Succeeded ? $"{d.Number ?? d.ExternalId} {d.Url}" : d.LastError ?? string.Empty;
+                var detail = d.Status == DeliveryStatus.Succeeded
+                    ? $"{d.Number ?? d.ExternalId} {d.Url}"
+                    : (d.FailureCode is null ? string.Empty : $"[{d.FailureCode}] ") + (d.LastError ?? string.Empty);
                 Console.WriteLine($"{d.Id}  {StatusNames[d.Status],-13}  attempts={d.Attempts}  event={d.EventId}  trigger=\"{d.TriggerName}\"  {d.Action.Plugin}/{d.Action.Account}  {detail}");
             }
 
@@ -53,20 +56,60 @@ internal static class DeliveriesCommand
     private static Command Retry()
     {
         var data = CommonOptions.Data();
-        var id = new Argument<string>("delivery-id") { Description = "The id shown by `triggers deliveries list`." };
-        var command = new Command("retry", "Move a dead-lettered delivery back to pending; the next `triggers run` delivers it first.") { data, id };
+        var id = new Argument<string?>("delivery-id") { Description = "The id shown by `triggers deliveries list` or `triggers run`; or use the filters.", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "Every dead-lettered delivery." };
+        var status = new Option<string?>("--status") { Description = "Only dead-lettered deliveries can be retried; accepted for clarity." };
+        status.AcceptOnlyFromAmong(StatusNames[DeliveryStatus.DeadLettered]);
+        var filters = new FilterOptions();
+        var command = new Command("retry", "Move dead-lettered deliveries back to pending (one by id, or by --all, --code, --account, --since); the next `triggers run` delivers them first.")
+        {
+            data, id, all, status, filters.Code, filters.Account, filters.Since,
+        };
+        command.Validators.Add(result =>
+        {
+            var hasFilter = result.GetValue(all) || result.GetValue(status) is not null || result.GetValue(filters.Code) is not null
+                || result.GetValue(filters.Account) is not null || result.GetValue(filters.Since) is not null;
+            var hasId = result.GetValue(id) is not null;
+            if (hasId == hasFilter)
+            {
+                result.AddError(hasId
+                    ? "give a delivery id or filters (--all, --status, --code, --account, --since), not both."
+                    : "say which deliveries to retry: a delivery id, or --all, --code <code or prefix*>, --account <name>, --since <duration>.");
+            }
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
             var store = opened.Store;
-            if (await store.RetryAsync(parse.GetValue(id)!, TimeProvider.System.GetUtcNow(), cancellationToken))
+            var now = TimeProvider.System.GetUtcNow();
+            if (parse.GetValue(id) is not { } deliveryId)
             {
-                Console.WriteLine($"{parse.GetValue(id)}: pending again; it runs at the next `triggers run`.");
+                var filter = filters.Read(parse) with { Status = DeliveryStatus.DeadLettered };
+                var moved = await store.RetryManyAsync(filter, now, cancellationToken);
+                Console.WriteLine(moved == 0
+                    ? "No dead-lettered delivery matched; nothing moved. `triggers deliveries list --status dead-lettered` shows them."
+                    : $"Moved {moved} dead-lettered delivery(ies) back to pending; the next `triggers run` delivers them first.");
                 return ExitCodes.Success;
             }
 
-            await Console.Error.WriteLineAsync($"error: no dead-lettered delivery '{parse.GetValue(id)}'.");
-            return ExitCodes.Problems;
+            if (await store.RetryAsync(deliveryId, now, cancellationToken))
+            {
+                Console.WriteLine($"{deliveryId}: moved back to pending; the next `triggers run` delivers it first.");
+                return ExitCodes.Success;
+            }
+
+            switch (await store.GetAsync(deliveryId, cancellationToken))
+            {
+                case { Status: DeliveryStatus.Succeeded } done:
+                    Console.WriteLine($"{deliveryId}: it succeeded ({done.Number ?? done.ExternalId} {done.Url}, {done.UpdatedAt:yyyy-MM-dd HH:mm:ss}Z); nothing to retry.");
+                    return ExitCodes.Success;
+                case { } waiting:
+                    Console.WriteLine($"{deliveryId}: already {StatusNames[waiting.Status]}; the next `triggers run` delivers it.");
+                    return ExitCodes.Success;
+                default:
+                    await Console.Error.WriteLineAsync($"error: no delivery '{deliveryId}' in {opened.Description}; `triggers deliveries list` shows the ids (is --data the same as the run's?).");
+                    return ExitCodes.Problems;
+            }
         });
         return command;
     }
@@ -116,5 +159,22 @@ internal static class DeliveriesCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>The filters `list` and `retry` share.</summary>
+    private sealed class FilterOptions
+    {
+        public Option<string?> Code { get; } = new("--code") { Description = "Only dead letters with this failure code, or a prefix ending in * (e.g. auth.*)." };
+
+        public Option<string?> Account { get; } = new("--account") { Description = "Only deliveries of this account (the account file's name)." };
+
+        public Option<TimeSpan?> Since { get; } = DurationOption.Create("--since", "Only deliveries that changed within this long");
+
+        public DeliveryFilter Read(ParseResult parse) => new()
+        {
+            Code = parse.GetValue(Code),
+            Account = parse.GetValue(Account),
+            Since = parse.GetValue(Since) is { } since ? TimeProvider.System.GetUtcNow() - since : null,
+        };
     }
 }

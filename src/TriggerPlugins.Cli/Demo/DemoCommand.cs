@@ -29,6 +29,12 @@ internal static class DemoCommand
         {
             var eventsFile = parse.GetValue(events)?.FullName ?? SamplePaths.DemoEvents;
             var configDirectory = parse.GetValue(config)?.FullName ?? SamplePaths.DemoConfig;
+            if (!File.Exists(eventsFile))
+            {
+                await Console.Error.WriteLineAsync($"error: --events: file '{eventsFile}' does not exist; give a file of call events, one JSON object a line (e.g. samples/events/calls.ndjson).");
+                return ExitCodes.UsageError;
+            }
+
             // The table says what failed and why; the log lines would only repeat it.
             using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Critical);
             return await RunAsync(eventsFile, configDirectory, loggerFactory, cancellationToken);
@@ -41,8 +47,8 @@ internal static class DemoCommand
         var console = AnsiConsole.Console;
         if (Console.IsOutputRedirected)
         {
-            // Captured output (a file, a CI log) has no window: give the table room instead of 80 columns.
-            console.Profile.Width = 200;
+            // Captured output (a file, a CI log) has no window: COLUMNS when set, else room for the full table.
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns >= 40 ? columns : 200;
         }
 
         await using var emulator = await DataverseEmulator.DataverseEmulator.StartAsync(
@@ -72,7 +78,7 @@ internal static class DemoCommand
             // The demo's queue is its own SQLite file, whatever TRIGGERS_STORE says.
             await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
-            console.Write(BuildTable(rows, emulator.Store));
+            console.Write(DemoTable.Build(rows.Select(r => Describe(r, emulator.Store)).ToList(), console.Profile.Width));
             // One ticket per call: several events (and triggers) of a call share their ticket.
             var tickets = rows.Where(r => r.Result?.Succeeded == true).Select(r => r.Result!.Delivery.ExternalId).Distinct().Count();
             var phoneCalls = emulator.Store.Count("phonecalls");
@@ -113,48 +119,36 @@ internal static class DemoCommand
         return rows;
     }
 
-    private static Table BuildTable(List<DemoRow> rows, EmulatorStore store)
+    private static DemoTable.Row Describe(DemoRow row, EmulatorStore store)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title("Call events -> Dynamics 365 tickets");
-        table.AddColumns("Call", "Trigger", "Ticket", "Title", "Contact", "Owner", "Notes");
-        foreach (var row in rows)
+        var call = row.Call is { } c
+            ? $"{c.Id} {c.Direction.ToString().ToLowerInvariant()} {c.Status.ToString().ToLowerInvariant()} ({TriggerPlugins.Host.Events.ContractEnumNames.NameOf(c.Kind)})\n{(c.Direction == TriggerPlugins.Abstractions.CallDirection.Outbound ? c.CalledNumber : c.CallerNumber)}"
+            : $"line {row.Line}";
+        if (row.Error is not null)
         {
-            var call = row.Call is { } c
-                ? $"{c.Id} {c.Direction.ToString().ToLowerInvariant()} {c.Status.ToString().ToLowerInvariant()} ({TriggerPlugins.Host.Events.ContractEnumNames.NameOf(c.Kind)})\n{(c.Direction == TriggerPlugins.Abstractions.CallDirection.Outbound ? c.CalledNumber : c.CallerNumber)}"
-                : $"line {row.Line}";
-            if (row.Error is not null)
-            {
-                table.AddRow(Markup.Escape(call), "-", "[red]invalid[/]", "-", "-", "-", Markup.Escape(row.Error));
-                continue;
-            }
-
-            if (row.Result is not { } result)
-            {
-                table.AddRow(Markup.Escape(call), "-", "[grey]skipped[/]", "-", "-", "-", "no trigger matched this call");
-                continue;
-            }
-
-            var delivery = result.Delivery;
-            if (!result.Succeeded)
-            {
-                table.AddRow(Markup.Escape(call), Markup.Escape(delivery.TriggerName), "[red]failed[/]", "-", "-", "-", Markup.Escape(delivery.LastError ?? string.Empty));
-                continue;
-            }
-
-            var incident = store.Records("incidents").FirstOrDefault(r => Id(r, "incidentid") == delivery.ExternalId);
-            var contact = Lookup(store, "contacts", "contactid", incident, "_customerid_value");
-            var owner = Lookup(store, "systemusers", "systemuserid", incident, "_ownerid_value");
-            table.AddRow(
-                Markup.Escape(call),
-                Markup.Escape(delivery.TriggerName),
-                $"[green]{Markup.Escape(delivery.Number ?? delivery.ExternalId ?? string.Empty)}[/]",
-                Markup.Escape(incident?["title"]?.GetValue<string>() ?? string.Empty),
-                Markup.Escape(contact),
-                Markup.Escape(owner),
-                Markup.Escape(string.Join("\n", delivery.Notes)));
+            return new DemoTable.Row(call, "-", "[red]invalid[/]", "-", "-", "-", row.Error);
         }
 
-        return table;
+        if (row.Result is not { } result)
+        {
+            return new DemoTable.Row(call, "-", "[grey]skipped[/]", "-", "-", "-", "no trigger matched this call");
+        }
+
+        var delivery = result.Delivery;
+        if (!result.Succeeded)
+        {
+            return new DemoTable.Row(call, delivery.TriggerName, "[red]failed[/]", "-", "-", "-", delivery.LastError ?? string.Empty);
+        }
+
+        var incident = store.Records("incidents").FirstOrDefault(r => Id(r, "incidentid") == delivery.ExternalId);
+        return new DemoTable.Row(
+            call,
+            delivery.TriggerName,
+            $"[green]{Markup.Escape(delivery.Number ?? delivery.ExternalId ?? string.Empty)}[/]",
+            incident?["title"]?.GetValue<string>() ?? string.Empty,
+            Lookup(store, "contacts", "contactid", incident, "_customerid_value"),
+            Lookup(store, "systemusers", "systemuserid", incident, "_ownerid_value"),
+            string.Join("\n", delivery.Notes));
     }
 
     private static string Lookup(EmulatorStore store, string entitySet, string key, JsonObject? incident, string lookup)

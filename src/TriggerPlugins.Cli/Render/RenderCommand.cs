@@ -29,7 +29,15 @@ internal static class RenderCommand
                 return ExitCodes.UsageError;
             }
 
-            var parsed = CallEventReader.Parse((await File.ReadAllTextAsync(file.FullName, cancellationToken)).ReplaceLineEndings(" "), 1);
+            var text = await File.ReadAllTextAsync(file.FullName, cancellationToken);
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (lines.Length > 1 && CallEventReader.Parse(lines[0], 1).Event is not null)
+            {
+                await Console.Error.WriteLineAsync($"error: --event: {file.Name} holds {lines.Length} call events, one a line; render takes one: put the event you want in a file of its own (e.g. `head -n 1 {file.Name} > call.json`).");
+                return ExitCodes.UsageError;
+            }
+
+            var parsed = CallEventReader.Parse(text.ReplaceLineEndings(" "), 1);
             if (parsed.Event is not { } callEvent)
             {
                 await Console.Error.WriteLineAsync($"error: {file.Name}: {parsed.Error}");
@@ -43,7 +51,8 @@ internal static class RenderCommand
             if (!loaded.Configurations.TryGetValue(configurationName, out var configurationFile))
             {
                 ProblemPrinter.Print(loaded.Problems.Where(p => p.Severity == ValidationSeverity.Error), Console.Error);
-                await Console.Error.WriteLineAsync($"error: no valid configuration '{configurationName}' in {loaded.Directory}/configurations.");
+                ConfigHints.PrintEmulatorHint(loaded.Problems, Console.Error);
+                await Console.Error.WriteLineAsync($"error: no valid configuration '{configurationName}' in {loaded.Directory}/configurations ({ConfigHints.Known(loaded.Configurations.Keys, "configurations")}).");
                 return ExitCodes.UsageError;
             }
 
@@ -51,7 +60,12 @@ internal static class RenderCommand
                 ?? loaded.Accounts.Values.Where(a => a.Plugin == configurationFile.Plugin).Select(a => a.Name).Order(StringComparer.Ordinal).FirstOrDefault();
             if (accountName is null || !loaded.TryGetSettings(accountName, configurationName, out var settings))
             {
-                await Console.Error.WriteLineAsync($"error: no valid account '{accountName}' for plugin '{configurationFile.Plugin}' in {loaded.Directory}/accounts.");
+                var accountErrors = loaded.Problems.Where(p => p.Severity == ValidationSeverity.Error && p.Source.StartsWith("accounts/", StringComparison.Ordinal)).ToList();
+                ProblemPrinter.Print(accountErrors, Console.Error);
+                ConfigHints.PrintEmulatorHint(accountErrors, Console.Error);
+                await Console.Error.WriteLineAsync(accountName is null
+                    ? $"error: no account of plugin '{configurationFile.Plugin}' loaded without errors from {loaded.Directory}/accounts; fix the errors above, then render again."
+                    : $"error: no valid account '{accountName}' for plugin '{configurationFile.Plugin}' in {loaded.Directory}/accounts ({ConfigHints.Known(loaded.Accounts.Values.Where(a => a.Plugin == configurationFile.Plugin).Select(a => a.Name), "accounts")}).");
                 return ExitCodes.UsageError;
             }
 

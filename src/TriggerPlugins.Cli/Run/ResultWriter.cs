@@ -1,12 +1,12 @@
 namespace TriggerPlugins.Cli.Run;
 
-/// <summary>Writes result lines to standard output, whole lines only, from many concurrent deliveries.</summary>
+/// <summary>Writes result lines to standard output, whole lines only, from many concurrent deliveries; counts them by status for the summary.</summary>
 internal sealed class ResultWriter(bool json)
 {
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _byStatus = new(StringComparer.Ordinal);
     private int _total;
     private int _failures;
-    private int _succeeded;
 
     public int Total => Volatile.Read(ref _total);
 
@@ -22,12 +22,22 @@ internal sealed class ResultWriter(bool json)
             {
                 _failures++;
             }
-            else if (line.TicketId is not null)
-            {
-                _succeeded++;
-            }
 
+            _byStatus[line.Status] = _byStatus.GetValueOrDefault(line.Status) + 1;
             Console.Out.WriteLine(text);
+        }
+    }
+
+    /// <summary>The summary line: what this run created, what earlier runs had, what failed.</summary>
+    public string Summary()
+    {
+        lock (_gate)
+        {
+            int Count(string status) => _byStatus.GetValueOrDefault(status);
+            return $"{Count(ResultLine.Statuses.Created)} created, {Count(ResultLine.Statuses.AlreadyExisted)} already existed, "
+                + $"{Count(ResultLine.Statuses.Failed) + Count(ResultLine.Statuses.FailedEarlier)} failed permanently "
+                + $"({Count(ResultLine.Statuses.FailedEarlier)} of them in an earlier run), {Count(ResultLine.Statuses.Invalid)} invalid line(s), "
+                + $"{Count(ResultLine.Statuses.NoMatch)} call(s) matched no trigger.";
         }
     }
 
@@ -35,10 +45,7 @@ internal sealed class ResultWriter(bool json)
     {
         if (!json)
         {
-            lock (_gate)
-            {
-                Console.Error.WriteLine($"{_succeeded} delivered, {_failures} failed or invalid, {_total} result line(s).");
-            }
+            Console.Error.WriteLine(Summary());
         }
     }
 }

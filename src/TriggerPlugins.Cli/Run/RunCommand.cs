@@ -35,11 +35,15 @@ internal static class RunCommand
             }
         });
 
-        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter", max: DeliveryOptionLimits.MaxBaseDelay);
-        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)", max: DeliveryOptionLimits.MaxMaxDelay);
-        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered", max: DeliveryOptionLimits.MaxDeadline);
-        var retention = DurationOption.Create("--retention", "How long a delivery that succeeded keeps the call's data (default 30d)", DeliveryOptionLimits.MinRetention, DeliveryOptionLimits.MaxRetention);
-        var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+        var defaults = new DeliveryOptions();
+        var baseDelay = DurationOption.Create("--retry-base-delay", "First wait before retrying a transient failure; doubles each time, with jitter", max: DeliveryOptionLimits.MaxBaseDelay, defaultValue: defaults.BaseDelay);
+        var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)", max: DeliveryOptionLimits.MaxMaxDelay, defaultValue: defaults.MaxDelay);
+        var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered", max: DeliveryOptionLimits.MaxDeadline, defaultValue: defaults.Deadline);
+        var retention = DurationOption.Create("--retention", "How long a delivery that succeeded keeps the call's data", DeliveryOptionLimits.MinRetention, DeliveryOptionLimits.MaxRetention, defaults.Retention);
+        var concurrency = new Option<int?>("--max-concurrency-per-account")
+        {
+            Description = $"Actions running at once per account (Dynamics allows {DeliveryOptionsValidator.ServiceConcurrencyLimit} per user; default {defaults.MaxConcurrencyPerAccount}).",
+        };
         concurrency.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int?>() is < 1 or > DeliveryOptionsValidator.ServiceConcurrencyLimit)
@@ -61,6 +65,7 @@ internal static class RunCommand
         });
         var replaceDamaged = CommonOptions.ReplaceDamagedQueue();
 
+
         var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
         {
             config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, retention, concurrency, maxLineBytes, replaceDamaged, verbose,
@@ -74,15 +79,19 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
-            using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning);
+            using var loggerFactory = CliLogging.Create(parse.GetValue(verbose) ? LogLevel.Debug : LogLevel.Warning, outcomesOnStandardOutput: true);
             await using var session = HostSession.Open(CommonOptions.PluginsPath(parse.GetValue(plugins)), parse.GetValue(config)!.FullName, loggerFactory);
             if (session.Configuration.HasErrors || session.Plugins.Plugins.Count == 0)
             {
                 ProblemPrinter.Print(session.Plugins.Failures, Console.Error);
                 ProblemPrinter.Print(session.Configuration.Problems, Console.Error);
+                ConfigHints.PrintEmulatorHint(session.Configuration.Problems, Console.Error);
                 await Console.Error.WriteLineAsync("error: the configuration has errors (see above); nothing was run. `triggers validate` lists them.");
                 return ExitCodes.UsageError;
             }
+
+            // Warnings (unknown template variables...) are said once at start: they do not stop the run.
+            ProblemPrinter.Print(session.Configuration.Problems, Console.Error);
 
             var options = new DeliveryOptions();
             options.BaseDelay = parse.GetValue(baseDelay) ?? options.BaseDelay;

@@ -13,7 +13,7 @@ internal static class ValidateCommand
         var config = CommonOptions.Config();
         var plugins = CommonOptions.Plugins();
         var strict = new Option<bool>("--strict") { Description = "Treat warnings (such as unknown template variables) as errors." };
-        var command = new Command("validate", "Validate accounts, configurations, templates and triggers; exit 1 when any problem is found.")
+        var command = new Command("validate", "Validate accounts, configurations, templates and triggers; exit 1 when any problem is found, 2 when the folder is not a config folder.")
         {
             config, plugins, strict,
         };
@@ -29,6 +29,12 @@ internal static class ValidateCommand
             Console.WriteLine(
                 $"{configuration.Triggers.Count} trigger(s), {configuration.Accounts.Count} account(s), {configuration.Configurations.Count} configuration(s): " +
                 $"{errors} error(s), {warnings} warning(s).");
+            ConfigHints.PrintEmulatorHint(configuration.Problems, Console.Out);
+            if (ConfigHints.HasLayoutErrors(configuration))
+            {
+                return ExitCodes.UsageError;
+            }
+
             var failed = errors > 0 || (parse.GetValue(strict) && warnings > 0);
             return failed ? ExitCodes.Problems : ExitCodes.Success;
         });

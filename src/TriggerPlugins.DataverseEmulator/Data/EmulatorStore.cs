@@ -93,6 +93,22 @@ public sealed class EmulatorStore
         }
     }
 
+    /// <summary>
+    /// Disables or enables a user, as an admin does in the Power Platform admin center: the user keeps its email and
+    /// records, but a disabled user cannot own new ones.
+    /// </summary>
+    /// <exception cref="ArgumentException">No systemuser has that id.</exception>
+    public void SetUserDisabled(Guid systemUserId, bool disabled)
+    {
+        lock (_gate)
+        {
+            var user = TableOf("systemusers").ById.GetValueOrDefault(systemUserId)
+                ?? throw new ArgumentException($"No systemuser has the id {systemUserId:D}.", nameof(systemUserId));
+            user["isdisabled"] = disabled;
+            user["versionnumber"] = ++_version;
+        }
+    }
+
     private Table TableOf(string entitySet) =>
         _tables.TryGetValue(entitySet, out var table)
             ? table

@@ -73,6 +73,13 @@ internal static class DataverseErrors
     public static DataverseException NotValidForCreate(AttributeDefinition attribute, EntitySchema schema) =>
         new(400, "0x80040203", $"The attribute '{attribute.Name}' of the '{schema.LogicalName}' entity is not valid for create: Dataverse sets it.");
 
+    // A record cannot be owned by a disabled user: Dataverse refuses the assignment with this message. Follows
+    // https://learn.microsoft.com/troubleshoot/power-platform/dynamics-365-sales/specified-user-is-either-disabled-or-is-not-a-member-of-any-business-unit
+    // (KB 2755914) and "Disable a user" in https://learn.microsoft.com/power-platform/admin/create-users (disabled users keep their records
+    // and email but cannot own new ones). The emulator answers it for every owner bind to a systemuser with isdisabled = true.
+    public static DataverseException DisabledOwner() =>
+        new(400, "0x80040225", "The specified user is either disabled or is not a member of any business unit.");
+
     public static DataverseException InvalidArgument(string message) => new(400, "0x80040203", message);
 
     public static DataverseException BadRequest(string message) => new(400, ODataError, message);
@@ -80,10 +87,21 @@ internal static class DataverseErrors
     public static DataverseException NotMemberOfOrganization() =>
         new(403, "0x80072560", "The user is not a member of the organization.");
 
+    /// <summary>"Number of requests exceeded the limit" (-2147015902).</summary>
+    public const string RequestsLimitCode = "0x80072322";
+
     public static DataverseException ServiceProtectionLimit(int limit, TimeSpan window, int retryAfterSeconds) =>
-        new(429, "0x80072322", $"Number of requests exceeded the limit of {limit} over time window of {(int)Math.Ceiling(window.TotalSeconds)} seconds.")
+        new(429, RequestsLimitCode, $"Number of requests exceeded the limit of {limit} over time window of {(int)Math.Ceiling(window.TotalSeconds)} seconds.")
         {
             RetryAfterSeconds = retryAfterSeconds,
+        };
+
+    // "Number of concurrent requests exceeded the limit of 52", error code -2147015898 (0x80072326), per
+    // https://learn.microsoft.com/power-apps/developer/data-platform/api-limits.
+    public static DataverseException ConcurrencyLimit(int limit) =>
+        new(429, "0x80072326", $"Number of concurrent requests exceeded the limit of {limit}.")
+        {
+            RetryAfterSeconds = 1,
         };
 
     public static DataverseException ExecutionTimeLimit(int retryAfterSeconds) =>

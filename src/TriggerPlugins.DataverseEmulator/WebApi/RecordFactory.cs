@@ -173,7 +173,15 @@ internal sealed class RecordFactory(EntitySchemaCatalog schemas, Uri webApiRoot,
         var navigation = schema.FindNavigation(name[..^BindSuffix.Length]) ?? throw DataverseErrors.UndeclaredNavigation(name[..^BindSuffix.Length]);
         var target = schemas.Find(navigation.TargetEntitySet)!;
         var targetId = ParseBind(value, navigation, target);
-        return transaction.Exists(target, targetId) ? (navigation.LookupAttribute, targetId) : throw DataverseErrors.RecordNotFound(target, targetId);
+        var stored = transaction.Peek(target, targetId) ?? throw DataverseErrors.RecordNotFound(target, targetId);
+
+        // A disabled user cannot own records, on create or update (see DataverseErrors.DisabledOwner for the doc pages).
+        if (navigation.Name == "ownerid" && stored["isdisabled"]?.GetValue<bool>() == true)
+        {
+            throw DataverseErrors.DisabledOwner();
+        }
+
+        return (navigation.LookupAttribute, targetId);
     }
 
     private Guid ParseBind(JsonNode? value, NavigationProperty navigation, EntitySchema target)

@@ -33,6 +33,7 @@ internal sealed class WebApiEndpoint(
     public async Task HandleAsync(HttpContext context, string resource)
     {
         var settings = faults.Snapshot();
+        var arrivedAt = budget.Now;
         if (settings.Latency > TimeSpan.Zero)
         {
             await Task.Delay(settings.Latency, context.RequestAborted);
@@ -52,12 +53,27 @@ internal sealed class WebApiEndpoint(
             return;
         }
 
+        var entered = false;
         try
         {
-            if (settings.ServiceProtectionLimit is { } limit
-                && !budget.TryConsume(caller.Principal.Name, limit, settings.ServiceProtectionWindow, out var wait))
+            if (settings.ServiceProtectionConcurrency is { } concurrency)
             {
-                throw DataverseErrors.ServiceProtectionLimit(limit, settings.ServiceProtectionWindow, WholeSeconds(wait));
+                entered = budget.TryEnter(caller.Principal.Name, concurrency);
+                if (!entered)
+                {
+                    throw DataverseErrors.ConcurrencyLimit(concurrency);
+                }
+            }
+
+            if (settings.ServiceProtectionLimit is { } limit)
+            {
+                // Time-scaled: the window and the count shrink together, so the allowed rate is the documented one.
+                var scaledLimit = Math.Max(1, (int)Math.Ceiling(limit / settings.ServiceProtectionTimeScale));
+                var scaledWindow = settings.ServiceProtectionWindow / settings.ServiceProtectionTimeScale;
+                if (!budget.TryConsume(caller.Principal.Name, scaledLimit, scaledWindow, arrivedAt, out var wait))
+                {
+                    throw DataverseErrors.ServiceProtectionLimit(scaledLimit, scaledWindow, WholeSeconds(wait));
+                }
             }
 
             if (fault == RandomFault.TooManyRequests)
@@ -76,6 +92,18 @@ internal sealed class WebApiEndpoint(
         catch (DataverseException error)
         {
             await JsonResponses.WriteErrorAsync(context, error);
+            if (error.Code == DataverseErrors.RequestsLimitCode)
+            {
+                await context.Response.CompleteAsync();
+                budget.Answered(caller.Principal.Name);
+            }
+        }
+        finally
+        {
+            if (entered)
+            {
+                budget.Leave(caller.Principal.Name);
+            }
         }
     }
 

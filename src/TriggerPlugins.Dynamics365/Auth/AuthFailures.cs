@@ -61,7 +61,7 @@ internal static partial class AuthFailures
             if (status is 0 or 408 or 429 or >= 500 || service.ErrorCode is "request_timeout" or "service_not_available")
             {
                 return ActionOutcome.Transient(
-                    $"The Azure AD token endpoint ({authority}) is unavailable (HTTP {status}{CodeSuffix(code)}); the delivery will be retried.",
+                    $"The Azure AD token endpoint ({authority}) is unavailable (HTTP {status}{CodeSuffix(code)}).",
                     RetryAfter(service));
             }
 
@@ -70,11 +70,9 @@ internal static partial class AuthFailures
                 "auth.failed");
         }
 
-        if (Find<AuthenticationException>(exception) is { } tls)
+        if (Find<AuthenticationException>(exception) is not null)
         {
-            return ActionOutcome.Permanent(
-                $"The TLS certificate of {authority} is not trusted: {tls.Message}",
-                "tls.untrusted");
+            return Untrusted(authority.ToString(), account);
         }
 
         if (Find<HttpRequestException>(exception) is not null || Find<TaskCanceledException>(exception) is not null || Find<IOException>(exception) is not null)
@@ -84,6 +82,16 @@ internal static partial class AuthFailures
 
         return ActionOutcome.Permanent($"Signing in to Azure AD failed ({exception.ErrorCode}): {FirstLine(exception.Message)}", "auth.failed");
     }
+
+    /// <summary>
+    /// The server's TLS certificate was refused. With a pinned thumbprint that is almost always an emulator started
+    /// again (a new certificate each start), so the message says which thumbprint to set, not the TLS stack's words.
+    /// </summary>
+    public static ActionFailedPermanent Untrusted(string where, AccountSettings account) => ActionOutcome.Permanent(
+        account.TrustedCertificateThumbprint is not null
+            ? $"The TLS certificate of {where} does not match the account's trustedCertificateThumbprint. A `triggers emulator` makes a new certificate each time it starts: set the thumbprint it printed (the sample accounts read it from TRIGGERS_EMULATOR_THUMBPRINT)."
+            : $"The TLS certificate of {where} is not trusted by this machine: check weburl and authorityHost, or install the certificate's issuing CA.",
+        "tls.untrusted");
 
     /// <summary>The AADSTS number in the service's message ("AADSTS7000215: Invalid client secret ...").</summary>
     private static string? AadstsCode(MsalServiceException exception)

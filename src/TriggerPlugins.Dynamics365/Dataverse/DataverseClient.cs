@@ -129,27 +129,25 @@ internal sealed class DataverseClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation}; the delivery will be retried."));
+                $"Dataverse at {WebUrl} did not answer within {_timeout.TotalSeconds:0} s while trying to {request.Operation}."));
         }
         catch (MsalException ex)
         {
             throw new ActionFailure(AuthFailures.ToOutcome(ex, _account));
         }
-        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException tls)
+        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
-            throw new ActionFailure(ActionOutcome.Permanent(
-                $"The TLS certificate of {WebUrl.Host} is not trusted: {tls.Message}",
-                "tls.untrusted"));
+            throw new ActionFailure(AuthFailures.Untrusted(WebUrl.ToString(), _account));
         }
         catch (HttpRequestException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message}); the delivery will be retried."));
+                $"Could not reach Dataverse at {WebUrl} while trying to {request.Operation} ({ex.HttpRequestError}: {ex.Message})."));
         }
         catch (IOException ex)
         {
             throw new ActionFailure(ActionOutcome.Transient(
-                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message}); the delivery will be retried."));
+                $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message})."));
         }
     }
 

@@ -4,9 +4,13 @@ using TriggerPlugins.Abstractions;
 namespace TriggerPlugins.Dynamics365.Dataverse;
 
 /// <summary>Maps an unexpected Web API answer to an outcome whose message tells an admin what to do.</summary>
-internal static class DataverseErrors
+internal static partial class DataverseErrors
 {
-    public static ActionOutcome ToOutcome(DataverseReply reply, Uri webUrl)
+    /// <param name="reply">The answer.</param>
+    /// <param name="webUrl">The environment, for messages.</param>
+    /// <param name="mappedFields">The columns the configuration's fields mapping wrote in the request, if any: a 400 that
+    /// names one of them gets a hint about the mapping; any other 400 does not.</param>
+    public static ActionOutcome ToOutcome(DataverseReply reply, Uri webUrl, IEnumerable<string>? mappedFields = null)
     {
         var said = reply.Error is { } error ? $": {Shorten(error.ToString())}" : string.Empty;
         var status = (int)reply.Status;
@@ -34,10 +38,10 @@ internal static class DataverseErrors
                 $"Dataverse refused to {reply.Operation} (HTTP 412{said}).",
                 "dataverse.precondition-failed"),
             HttpStatusCode.BadRequest => ActionOutcome.Permanent(
-                $"Dataverse refused to {reply.Operation} (HTTP 400{said}). Check the configuration's fields mapping (attribute names and value types).",
+                $"Dataverse refused to {reply.Operation} (HTTP 400{said}).{BadRequestHint(reply.Error, mappedFields)}",
                 "dataverse.bad-request"),
             _ when status >= 500 || reply.Status == HttpStatusCode.RequestTimeout => ActionOutcome.Transient(
-                $"Dataverse failed to {reply.Operation} (HTTP {status}{said}); the delivery will be retried.",
+                $"Dataverse failed to {reply.Operation} (HTTP {status}{said}).",
                 reply.RetryAfter),
             _ => ActionOutcome.Permanent(
                 $"Dataverse answered HTTP {status} while trying to {reply.Operation}{said}.",
@@ -47,6 +51,30 @@ internal static class DataverseErrors
 
     /// <summary>"The user is not a member of the organization": signed in to Azure AD, unknown to the environment.</summary>
     private const string NotMemberOfOrganization = "0x80072560";
+
+    /// <summary>
+    /// Which field a 400 concerns: a mapped field the message names gets the mapping hint; another quoted name is only
+    /// pointed at (the mapping is not the cause then).
+    /// </summary>
+    internal static string BadRequestHint(DataverseError? error, IEnumerable<string>? mappedFields)
+    {
+        if (error is null || error.Message.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        var mapped = mappedFields?.FirstOrDefault(f => error.Message.Contains($"'{f}'", StringComparison.Ordinal));
+        if (mapped is not null)
+        {
+            return $" The field '{mapped}' comes from the configuration's fields mapping: check that the column exists on the table and that the value has its type.";
+        }
+
+        var named = QuotedName().Match(error.Message);
+        return named.Success ? $" It concerns '{named.Groups[1].Value}'." : string.Empty;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("'([A-Za-z_][A-Za-z0-9_]*)'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedName();
 
     private static string Seconds(TimeSpan? wait) => wait is { } value ? $"{Math.Ceiling(value.TotalSeconds):0} s" : "a while";
 

@@ -36,8 +36,9 @@ internal sealed class HttpHandlers : IDisposable
             // Recycle connections so DNS changes (Dataverse moves environments between scale units) are seen.
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-            // Dataverse service protection counts concurrent requests per user: stay well under its limit (52).
-            MaxConnectionsPerServer = 16,
+            // Concurrency per Dynamics user is capped by its ServiceProtectionHandler (16, under the documented 52); the pool,
+            // shared by every user and account, has room for all of them, so a request let through is sent at once.
+            MaxConnectionsPerServer = 256,
             ConnectTimeout = TimeSpan.FromSeconds(15),
             AutomaticDecompression = System.Net.DecompressionMethods.All,
             AllowAutoRedirect = false,

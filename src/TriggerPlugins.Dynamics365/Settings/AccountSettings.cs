@@ -21,8 +21,12 @@ internal sealed record AccountSettings
     public static readonly IReadOnlyList<string> FieldNames =
     [
         "plugin", "authMode", "username", "password", "clientId", "tenantId", "clientSecret", "weburl",
-        "authorityHost", "trustedCertificateThumbprint", "requestTimeoutSeconds",
+        "authorityHost", "trustedCertificateThumbprint", "requestTimeoutSeconds", "applicationUsers",
+        "serviceProtectionTimeScale",
     ];
+
+    /// <summary>The most application users one account may list (besides its own clientId).</summary>
+    public const int MaxApplicationUsers = 10;
 
     public string? AuthModeText { get; init; }
     public string? Username { get; init; }
@@ -34,6 +38,22 @@ internal sealed record AccountSettings
     public string? AuthorityHost { get; init; }
     public string? TrustedCertificateThumbprint { get; init; }
     public int? RequestTimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// More application users (app registrations of the same tenant, each an application user of the environment):
+    /// requests are spread over the account's own user and these, each with its own service protection budget.
+    /// </summary>
+    public IReadOnlyList<ApplicationUser> ApplicationUsers { get; init; } = [];
+
+    /// <summary>
+    /// Emulator only (loopback weburl): runs the per-user service protection pacing this many times faster, to match the
+    /// emulator's <c>ServiceProtectionTimeScale</c> (window and request count divided by it). Absent: 1, the documented limits.
+    /// </summary>
+    public int? ServiceProtectionTimeScale { get; init; }
+
+    /// <summary>The account as each of its users signs in: itself first, then one per <see cref="ApplicationUsers"/> entry.</summary>
+    public IEnumerable<AccountSettings> Users()
+        => [this, .. ApplicationUsers.Select(u => this with { ClientId = u.ClientId, ClientSecret = u.ClientSecret, ApplicationUsers = [] })];
 
     /// <summary>The auth mode; absent means client credentials. Null when the text is not a known mode.</summary>
     public AuthMode? Mode => AuthModeText switch
@@ -57,7 +77,13 @@ internal sealed record AccountSettings
 
     /// <summary>Names only: the account holds secrets.</summary>
     public override string ToString()
-        => $"AccountSettings {{ AuthMode = {AuthModeText ?? "clientCredentials"}, ClientId = {ClientId}, TenantId = {TenantId}, WebUrl = {WebUrl}, Username = {(Username is null ? "(none)" : "(set)")}, Password = {Redacted(Password)}, ClientSecret = {Redacted(ClientSecret)} }}";
+        => $"AccountSettings {{ AuthMode = {AuthModeText ?? "clientCredentials"}, ClientId = {ClientId}, TenantId = {TenantId}, WebUrl = {WebUrl}, Username = {(Username is null ? "(none)" : "(set)")}, Password = {Redacted(Password)}, ClientSecret = {Redacted(ClientSecret)}, ApplicationUsers = [{string.Join(", ", ApplicationUsers)}] }}";
 
     private static string Redacted(string? secret) => string.IsNullOrEmpty(secret) ? "(none)" : "***";
+}
+
+/// <summary>One more application user of an account: an app registration's client id and secret. The secret is never shown.</summary>
+internal sealed record ApplicationUser(string? ClientId, string? ClientSecret)
+{
+    public override string ToString() => $"{{ ClientId = {ClientId}, ClientSecret = {(string.IsNullOrEmpty(ClientSecret) ? "(none)" : "***")} }}";
 }

@@ -95,6 +95,42 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
                 .OverridePropertyName("trustedCertificateThumbprint");
         });
 
+        When(a => a.ApplicationUsers.Count > 0, () =>
+        {
+            RuleFor(a => a.ApplicationUsers)
+                .Cascade(CascadeMode.Stop)
+                .Must((a, _) => a.Mode == AuthMode.ClientCredentials)
+                .WithMessage("needs authMode 'clientCredentials': each entry is an app registration that is an application user of the environment")
+                .Must(users => users.Count <= AccountSettings.MaxApplicationUsers)
+                .WithMessage(a => $"lists {a.ApplicationUsers.Count} users; at most {AccountSettings.MaxApplicationUsers}")
+                .OverridePropertyName("applicationUsers");
+            RuleForEach(a => a.ApplicationUsers).ChildRules(user =>
+            {
+                user.RuleFor(u => u.ClientId)
+                    .Cascade(CascadeMode.Stop)
+                    .NotEmpty().WithMessage("is required: the Application (client) ID of another app registration, a GUID")
+                    .Must(id => Guid.TryParse(id, out _)).WithMessage("must be the Application (client) ID of an app registration, a GUID like 2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20")
+                    .OverridePropertyName("clientId");
+                user.RuleFor(u => u.ClientSecret)
+                    .NotEmpty().WithMessage("is required: that app registration's secret, e.g. \"env:D365_CLIENT_SECRET_2\"")
+                    .OverridePropertyName("clientSecret");
+            }).OverridePropertyName("applicationUsers");
+            RuleFor(a => a.ApplicationUsers)
+                .Must((a, users) => users.Select(u => u.ClientId?.Trim()).Append(a.ClientId?.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() == users.Count + 1)
+                .WithMessage("lists a clientId twice (or the account's own clientId): each application user has its own budget only once")
+                .OverridePropertyName("applicationUsers");
+        });
+
+        When(a => a.ServiceProtectionTimeScale is not null, () =>
+        {
+            RuleFor(a => a.ServiceProtectionTimeScale)
+                .Cascade(CascadeMode.Stop)
+                .InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000 (the emulator's ServiceProtectionTimeScale)")
+                .Must((a, _) => a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
+                .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (Dynamics 365's limits are not time-scaled)")
+                .OverridePropertyName("serviceProtectionTimeScale");
+        });
+
         RuleFor(a => a.RequestTimeoutSeconds)
             .InclusiveBetween(1, 300).When(a => a.RequestTimeoutSeconds is not null)
             .WithMessage("must be between 1 and 300 seconds (default 30)")

@@ -99,7 +99,16 @@ internal static partial class ConfigurationReader
             return null;
         }
 
-        return TicketTemplate.Parse(text, inlineField, path, problems);
+        // Problems name the file as the docs do, relative to the config folder, and the configuration that uses it.
+        return file is null
+            ? TicketTemplate.Parse(text, inlineField, path, problems)
+            : TicketTemplate.Parse(text, $"{inlineField} ({fileField} of {place.Source})", ConfigRelative(path, place.BaseDirectory), problems);
+    }
+
+    private static string ConfigRelative(string path, string baseDirectory)
+    {
+        var relative = Path.GetRelativePath(baseDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative.Replace('\\', '/');
     }
 
     private static TemplateOptions? ReadOptions(JsonFields fields, string source, List<ValidationProblem> problems)

@@ -40,7 +40,7 @@ internal sealed record PreparedSettings(ValidationReport Report, AccountSettings
             configuration = ConfigurationReader.Read(settings.Configuration, place, problems);
             if (configuration is not null)
             {
-                problems.AddRange(configuration.Templates.Select(t => t.CheckStrict(configuration.Options)).OfType<ValidationProblem>());
+                problems.AddRange(configuration.Templates.SelectMany(t => t.CheckStrict(configuration.Options)));
             }
         }
 

@@ -161,6 +161,14 @@ internal sealed class ModelObject : ScriptObject
 
         if (_missingIsUnknown && context is { StrictVariables: true } && !ContainsKey(member))
         {
+            if (callContext?.UnknownMembers is { } unknown)
+            {
+                unknown.Add((span, $"`{_path}` has no member `{member}`"));
+                value = null;
+                return true; // renders as empty text, as in production, and the check goes on
+
+            }
+
             throw new UnknownVariableException(span, $"`{_path}` has no member `{member}`");
         }
 

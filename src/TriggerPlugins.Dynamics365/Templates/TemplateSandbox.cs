@@ -149,6 +149,12 @@ internal sealed class CallTemplateContext(ScriptObject builtins) : TemplateConte
 
     private Dictionary<ModelObject, ModelObject>? _modelCopies;
 
+    /// <summary>In strict validation, where unknown members go instead of stopping the render (see <see cref="CollectUnknownMembers"/>).</summary>
+    public List<(SourceSpan Span, string Message)>? UnknownMembers { get; private set; }
+
+    /// <summary>Makes strict validation record unknown members and go on (they render empty), so all are reported.</summary>
+    public List<(SourceSpan Span, string Message)> CollectUnknownMembers() => UnknownMembers = [];
+
     public TemplateOptions Options { get; private set; } = TemplateOptions.Utc;
 
     /// <summary>Sets the context up for one render of <paramref name="model"/>.</summary>

@@ -10,7 +10,7 @@ namespace TriggerPlugins.Dynamics365.Templates;
 /// One parsed Scriban template (a title, a description or a mapped field). Parsed once, when the
 /// configuration is validated; rendered per call, concurrently, each render in its own sandboxed context.
 /// </summary>
-internal sealed class TicketTemplate
+internal sealed partial class TicketTemplate
 {
     private readonly Template _template;
 
@@ -79,28 +79,77 @@ internal sealed class TicketTemplate
     }
 
     /// <summary>
-    /// Renders the template on a complete sample call with strict variables: an unknown variable or
+    /// Renders the template on a complete sample call with strict variables: every unknown variable or
     /// member is a warning (production rendering still works: it renders as empty text); a template that
     /// breaks a limit even on the sample call is an error.
     /// </summary>
-    public ValidationProblem? CheckStrict(TemplateOptions options)
+    public IReadOnlyList<ValidationProblem> CheckStrict(TemplateOptions options)
     {
-        try
+        var problems = new List<ValidationProblem>();
+        var model = CallModel.Create(SampleCall.Complete, options);
+
+        // Unknown members are collected by the model as the render goes on; an unknown global stops the render, so
+        // it is recorded, defined as empty for the next pass, and the template rendered again (bounded).
+        var undefinedGlobals = new ScriptObject(0, autoImportStaticsFromThisType: false);
+        for (var pass = 0; pass < MaxStrictPasses; pass++)
         {
             using var timeout = new CancellationTokenSource(TemplateSandbox.RenderTimeout);
-            var context = TemplateSandbox.CreateContext(CallModel.Create(SampleCall.Complete, options), options, strict: true, timeout.Token);
-            Render(context, CancellationToken.None);
-            return null;
+            var context = TemplateSandbox.CreateContext(model, options, strict: true, timeout.Token);
+            context.PushGlobal(undefinedGlobals);
+            var unknownMembers = context.CollectUnknownMembers();
+            try
+            {
+                Render(context, CancellationToken.None);
+                AddUnknownMembers(unknownMembers);
+                return problems;
+            }
+            catch (TemplateRenderException ex) when (IsUnknownVariable(ex.InnerException) && GlobalName(ex.Reason) is { } name && !undefinedGlobals.ContainsKey(name))
+            {
+                AddUnknownMembers(unknownMembers);
+                problems.Add(ex.ToProblem(ValidationSeverity.Warning, "unknown variable (renders as empty text): "));
+                undefinedGlobals[name] = null;
+            }
+            catch (TemplateRenderException ex) when (IsUnknownVariable(ex.InnerException))
+            {
+                AddUnknownMembers(unknownMembers);
+                problems.Add(ex.ToProblem(ValidationSeverity.Warning, "unknown variable (renders as empty text): "));
+                return problems;
+            }
+            catch (TemplateRenderException ex)
+            {
+                AddUnknownMembers(unknownMembers);
+                problems.Add(ex.ToProblem(ValidationSeverity.Error, "fails on a sample call: "));
+                return problems;
+            }
         }
-        catch (TemplateRenderException ex) when (IsUnknownVariable(ex.InnerException))
+
+        return problems;
+
+        void AddUnknownMembers(List<(SourceSpan Span, string Message)> found)
         {
-            return ex.ToProblem(ValidationSeverity.Warning, "unknown variable (renders as empty text): ");
-        }
-        catch (TemplateRenderException ex)
-        {
-            return ex.ToProblem(ValidationSeverity.Error, "fails on a sample call: ");
+            foreach (var (span, message) in found)
+            {
+                if (!problems.Exists(p => p.Line == span.Start.Line + 1 && p.Column == span.Start.Column + 1))
+                {
+                    problems.Add(Problem(ValidationSeverity.Warning, Source, Field, "unknown variable (renders as empty text): " + message, span));
+                }
+            }
+
+            found.Clear();
         }
     }
+
+    // Each pass finds one more unknown global; a template with more than this many is reported in part.
+    private const int MaxStrictPasses = 32;
+
+    private static string? GlobalName(string reason)
+    {
+        var match = GlobalNotFound().Match(reason);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^The variable or function `([^`]+)` was not found")]
+    private static partial System.Text.RegularExpressions.Regex GlobalNotFound();
 
     // Scriban reports an unknown global as "The variable or function `x` was not found" (it renders empty in
     // production); a call with arguments to a missing function ("The function `x` was not found") fails

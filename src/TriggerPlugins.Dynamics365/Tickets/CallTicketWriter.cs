@@ -51,7 +51,7 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
         var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);
         var plan = new Plan(configuration, call, incidentId, ticket, owner, phone);
 
-        var written = await contacts.WithContactAsync(phone, async match =>
+        var written = await contacts.WithContactAsync(client, phone, async match =>
         {
             if (match.Note is not null)
             {
@@ -137,6 +137,14 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
             }
 
             var failed = FailedStep(reply, operations);
+            if (round < MaxRounds && failed is (Step.CreateTicket or Step.UpdateTicket) && OwnerFallback.Refused(reply, plan.Owner) is { } refused)
+            {
+                // A call never loses its ticket over its owner: once more, owned by the integration user.
+                tickets.OwnerRefused(plan.Call, refused, notes);
+                plan = plan with { Owner = null };
+                continue;
+            }
+
             if (round >= MaxRounds || !IsDuplicate(reply) || failed is not (Step.CreateTicket or Step.LogPhoneCall))
             {
                 throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl));

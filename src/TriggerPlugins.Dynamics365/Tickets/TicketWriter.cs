@@ -26,7 +26,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
 
         var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
-        var created = await contacts.WithContactAsync(phone, async match =>
+        var created = await contacts.WithContactAsync(client, phone, async match =>
         {
             if (match.Note is not null)
             {
@@ -37,7 +37,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
                 ? CustomerReference.Existing(id)
                 : CustomerReference.Create(IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry));
             var body = IncidentBody.Build(incidentId, ticket, customer, owner);
-            var result = await CreateIncidentAsync(incidentId, body, cancellationToken);
+            var result = await CreateWithOwnerFallbackAsync(incidentId, body, ticket, call, notes, cancellationToken);
             if (customer.NewContact is not null && result.CustomerId is not null)
             {
                 notes.Add(phone.IsAnonymous
@@ -80,10 +80,10 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             return null;
         }
 
-        var userId = await users.FindAsync(agent.Email, cancellationToken);
-        if (userId is null)
+        var user = await users.FindAsync(client, agent.Email, cancellationToken);
+        if (user is null)
         {
-            notes.Add($"No Dynamics 365 user has the email of agent '{agent.Name ?? agent.Id}' as primary email (internalemailaddress); the ticket is owned by the integration user. Make the two emails equal to assign future tickets.");
+            notes.Add($"No enabled Dynamics 365 user has the primary email (internalemailaddress) {agent.Email} of agent '{agent.Name ?? agent.Id}'; the ticket is owned by the integration user. Give the agent's enabled Dynamics 365 user that email, or correct the agent's email in the contact center, to assign future tickets.");
             if (logger.IsEnabled(LogLevel.Debug))
             {
                 logger.LogDebug("No systemuser has internalemailaddress {Email}", agent.Email);
@@ -92,10 +92,38 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             return null;
         }
 
-        return $"/systemusers({userId:D})";
+        if (user.Note is not null)
+        {
+            notes.Add(user.Note);
+        }
+
+        return $"/systemusers({user.Id:D})";
     }
 
-    private async Task<CreatedIncident> CreateIncidentAsync(Guid incidentId, JsonObject body, CancellationToken cancellationToken)
+    private async Task<CreatedIncident> CreateWithOwnerFallbackAsync(Guid incidentId, JsonObject body, RenderedTicket ticket, CallEvent call, List<string> notes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CreateIncidentAsync(incidentId, body, ticket, cancellationToken);
+        }
+        catch (OwnerRefusedException refused)
+        {
+            // A call never loses its ticket over its owner: once more, owned by the integration user.
+            OwnerRefused(call, refused, notes);
+            body.Remove(OwnerFallback.OwnerBind);
+            return await CreateIncidentAsync(incidentId, body, ticket, cancellationToken);
+        }
+    }
+
+    /// <summary>Forgets the agent's user (it may be enabled again later), logs the refusal and notes it on the outcome.</summary>
+    internal void OwnerRefused(CallEvent call, OwnerRefusedException refused, List<string> notes)
+    {
+        users.Forget(call.Agent!.Email!);
+        PluginLog.OwnerRefused(logger, call.Id, refused.SystemUserId, refused.Error);
+        notes.Add(OwnerFallback.Note(call.Agent, refused.Error));
+    }
+
+    private async Task<CreatedIncident> CreateIncidentAsync(Guid incidentId, JsonObject body, RenderedTicket ticket, CancellationToken cancellationToken)
     {
         var reply = await client.SendAsync(
             new DataverseRequest(HttpMethod.Post, "incidents?$select=" + IncidentSelect, "create the ticket (incident)", body, ReturnRepresentation: true),
@@ -117,7 +145,8 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             return new CreatedIncident(Text(existing, "ticketnumber"), null, AlreadyExisted: true);
         }
 
-        throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl));
+        OwnerFallback.ThrowIfOwnerRefused(reply, body);
+        throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl, ticket.Fields.Select(f => f.Key)));
     }
 
     internal static string? Text(JsonNode? record, string attribute)

@@ -37,6 +37,13 @@ public static class ConfigurationLoader
             return new TriggerConfiguration(root, [], new Dictionary<string, SettingsFile>(), new Dictionary<string, SettingsFile>(), problems.Problems);
         }
 
+        string[] folders = [AccountsFolder, ConfigurationsFolder, TriggersFolder];
+        if (!folders.Any(f => Directory.Exists(Path.Combine(root, f))))
+        {
+            problems.Error(directory, string.Empty, "not a config folder: it has none of accounts/, configurations/, triggers/ (see samples/config/README.md); point --config at the folder that holds them, e.g. samples/config");
+            return new TriggerConfiguration(root, [], new Dictionary<string, SettingsFile>(), new Dictionary<string, SettingsFile>(), problems.Problems);
+        }
+
         var context = new LoadContext(root, registry, problems);
         var accounts = LoadSettingsFiles(context, AccountsFolder, environment);
         var configurations = LoadSettingsFiles(context, ConfigurationsFolder, null);
@@ -54,6 +61,11 @@ public static class ConfigurationLoader
             {
                 triggers.Add(trigger);
             }
+        }
+
+        if (Directory.Exists(Path.Combine(root, TriggersFolder)) && !Directory.EnumerateFiles(Path.Combine(root, TriggersFolder), "*.json").Any())
+        {
+            problems.Error(TriggersFolder + "/", string.Empty, "no trigger files: no call would ever run an action; add triggers/<name>.json (see samples/config/README.md)");
         }
 
         ValidateWithPlugins(context, triggers, accounts, configurations);
@@ -93,7 +105,7 @@ public static class ConfigurationLoader
         var path = Path.Combine(context.Root, folder);
         if (!Directory.Exists(path))
         {
-            context.Problems.Warning(folder + "/", string.Empty, "folder not found: nothing of this kind is loaded");
+            context.Problems.Error(folder + "/", string.Empty, $"folder not found: a config folder holds accounts/, configurations/ and triggers/ (see samples/config/README.md); create {folder}/ or point --config at the right folder");
             return [];
         }
 

@@ -12,7 +12,7 @@ internal static partial class DeliveryLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Trigger {Trigger} ran {Plugin} (account {Account}) for call {EventId}: delivery {DeliveryId} failed after {Attempts} attempt(s) and is dead-lettered: {Reason}")]
     public static partial void DeadLettered(ILogger logger, string trigger, string plugin, string account, string eventId, string deliveryId, int attempts, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} (trigger {Trigger}, plugin {Plugin}) failed, attempt {Attempt}: {Reason}; next attempt at {NextAttemptAt:O}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} (trigger {Trigger}, plugin {Plugin}) failed, attempt {Attempt}, will retry at {NextAttemptAt:O}: {Reason}")]
     public static partial void WillRetry(ILogger logger, string deliveryId, string trigger, string plugin, int attempt, string reason, DateTimeOffset nextAttemptAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Plugin {Plugin} threw while running delivery {DeliveryId} (trigger {Trigger})")]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace TriggerPlugins.Host.Delivery;
 
-/// <summary>How deliveries are retried and throttled. Checked at start-up by <see cref="DeliveryOptionsValidator"/>.</summary>
+/// <summary>How deliveries are retried and how many run at once. Checked at start-up by <see cref="DeliveryOptionsValidator"/>.</summary>
 public sealed class DeliveryOptions
 {
     /// <summary>
@@ -23,25 +23,10 @@ public sealed class DeliveryOptions
     /// <summary>
     /// How many deliveries of one account run at once. Dynamics allows 52 concurrent requests per user; each
     /// delivery makes its requests one after the other, so 16 leaves room for other clients of the same user. Default 16.
+    /// The request rate is paced where the requests are made: the plugin keeps each Dynamics user under its
+    /// service-protection limits and holds all of a user's requests after a 429.
     /// </summary>
     public int MaxConcurrencyPerAccount { get; set; } = 16;
-
-    /// <summary>
-    /// How many deliveries of one account may start per <see cref="RateLimitWindow"/> once the burst is spent (the
-    /// token bucket's refill). Dynamics allows 6000 requests per 5 minutes per user, counted over a sliding window,
-    /// and a delivery makes 1.1 requests in steady state (the plugin caches its look-ups): burst + permits
-    /// (2400 + 2500 = 4900 deliveries, about 5400 requests) can never exceed it in any 5 minutes. Default 2500.
-    /// </summary>
-    public int RateLimitPermits { get; set; } = 2500;
-
-    /// <summary>The window of <see cref="RateLimitPermits"/>. Default 5 minutes.</summary>
-    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// How many deliveries may start at once after a quiet spell (the token bucket's size): a contact center's
-    /// bursts (a campaign's end, a queue flushing) go out at once instead of trickling. Default 2400.
-    /// </summary>
-    public int RateLimitBurst { get; set; } = 2400;
 
     /// <summary>
     /// How long a delivery that succeeded keeps the call's data (names, numbers, variables). After it only what
@@ -87,7 +72,6 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         Positive(options.Deadline, nameof(options.Deadline), failures);
         Positive(options.AttemptTimeout, nameof(options.AttemptTimeout), failures);
         Positive(options.BaseDelay, nameof(options.BaseDelay), failures);
-        Positive(options.RateLimitWindow, nameof(options.RateLimitWindow), failures);
         AtMost(options.Deadline, DeliveryOptionLimits.MaxDeadline, nameof(options.Deadline), failures);
         AtMost(options.AttemptTimeout, DeliveryOptionLimits.MaxAttemptTimeout, nameof(options.AttemptTimeout), failures);
         AtMost(options.BaseDelay, DeliveryOptionLimits.MaxBaseDelay, nameof(options.BaseDelay), failures);
@@ -105,20 +89,6 @@ public sealed class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>
         if (options.MaxConcurrencyPerAccount is < 1 or > ServiceConcurrencyLimit)
         {
             failures.Add($"{nameof(options.MaxConcurrencyPerAccount)} is {options.MaxConcurrencyPerAccount}; it must be between 1 and {ServiceConcurrencyLimit} (the concurrent requests Dynamics 365 accepts per user).");
-        }
-
-        if (options.RateLimitPermits < 1)
-        {
-            failures.Add($"{nameof(options.RateLimitPermits)} is {options.RateLimitPermits}; it must be at least 1.");
-        }
-        else if (options.RateLimitWindow > TimeSpan.Zero && options.RateLimitWindow / options.RateLimitPermits < TimeSpan.FromMilliseconds(1))
-        {
-            failures.Add($"{nameof(options.RateLimitPermits)} ({options.RateLimitPermits}) per {nameof(options.RateLimitWindow)} ({options.RateLimitWindow}) is more than one a millisecond.");
-        }
-
-        if (options.RateLimitBurst < 1)
-        {
-            failures.Add($"{nameof(options.RateLimitBurst)} is {options.RateLimitBurst}; it must be at least 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -110,19 +110,19 @@ public sealed class DeliveryProcessor : IDisposable
     {
         if (!_registry.TryGetAction(delivery.Action.Plugin, out var action))
         {
-            await DeadLetterAsync(delivery, $"plugin '{delivery.Action.Plugin}' is not loaded");
+            await DeadLetterAsync(delivery, $"plugin '{delivery.Action.Plugin}' is not loaded", FailureCodes.PluginNotLoaded);
             return;
         }
 
         if (!_configuration.TryGetSettings(delivery.Action.Account, delivery.Action.Configuration, out var settings))
         {
-            await DeadLetterAsync(delivery, $"account '{delivery.Action.Account}' or configuration '{delivery.Action.Configuration}' is not in the loaded configuration");
+            await DeadLetterAsync(delivery, $"account '{delivery.Action.Account}' or configuration '{delivery.Action.Configuration}' is not in the loaded configuration", FailureCodes.SettingsMissing);
             return;
         }
 
         if (ReadEvent(delivery) is not { } callEvent)
         {
-            await DeadLetterAsync(delivery, "the stored call event cannot be read (the delivery store was changed by hand?)");
+            await DeadLetterAsync(delivery, "the stored call event cannot be read (the delivery store was changed by hand?)", FailureCodes.EventUnreadable);
             return;
         }
 
@@ -150,7 +150,7 @@ public sealed class DeliveryProcessor : IDisposable
         {
             // The contract says expected failures are outcomes, so an exception is a bug in the plugin: retrying will not help.
             DeliveryLog.PluginThrew(_logger, exception, delivery.Action.Plugin, delivery.Id, delivery.TriggerName);
-            await DeadLetterAsync(delivery, $"plugin bug: '{delivery.Action.Plugin}' threw {exception.GetType().Name}: {exception.Message}");
+            await DeadLetterAsync(delivery, $"plugin bug: '{delivery.Action.Plugin}' threw {exception.GetType().Name}: {exception.Message}", FailureCodes.PluginBug);
             return;
         }
 
@@ -181,13 +181,13 @@ public sealed class DeliveryProcessor : IDisposable
                 DeliveryLog.Succeeded(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, success.ExternalId, success.Number, success.Url);
                 break;
             case ActionFailedPermanent permanent:
-                await DeadLetterAsync(delivery, permanent.Code is null ? permanent.Reason : $"{permanent.Reason} ({permanent.Code})");
+                await DeadLetterAsync(delivery, permanent.Reason, permanent.Code ?? FailureCodes.Permanent);
                 break;
             case ActionFailedTransient transient:
                 await RetryLaterAsync(delivery, transient, now);
                 break;
             default:
-                await DeadLetterAsync(delivery, $"plugin bug: unknown outcome type {outcome.GetType().Name}");
+                await DeadLetterAsync(delivery, $"plugin bug: unknown outcome type {outcome.GetType().Name}", FailureCodes.PluginBug);
                 break;
         }
     }
@@ -205,13 +205,13 @@ public sealed class DeliveryProcessor : IDisposable
         {
             var reason = $"cannot schedule the next attempt ({exception.GetType().Name}); last error: {failure.Reason}";
             DeliveryLog.CannotSchedule(_logger, delivery.Id, delivery.TriggerName, reason);
-            await DeadLetterAsync(delivery, reason);
+            await DeadLetterAsync(delivery, reason, FailureCodes.Deadline);
             return;
         }
 
         if (next > deadline)
         {
-            await DeadLetterAsync(delivery, $"gave up after {delivery.Attempts} attempt(s): the next would fall after the {_options.Deadline} deadline; last error: {failure.Reason}");
+            await DeadLetterAsync(delivery, $"gave up after {delivery.Attempts} attempt(s): the next would fall after the {_options.Deadline} deadline; last error: {failure.Reason}", FailureCodes.Deadline);
             return;
         }
 
@@ -219,9 +219,9 @@ public sealed class DeliveryProcessor : IDisposable
         DeliveryLog.WillRetry(_logger, delivery.Id, delivery.TriggerName, delivery.Action.Plugin, delivery.Attempts, failure.Reason, next);
     }
 
-    private async Task DeadLetterAsync(DeliveryRecord delivery, string reason)
+    private async Task DeadLetterAsync(DeliveryRecord delivery, string reason, string code)
     {
-        await _store.DeadLetterAsync(delivery.Id, reason, _timeProvider.GetUtcNow(), CancellationToken.None);
+        await _store.DeadLetterAsync(delivery.Id, reason, code, _timeProvider.GetUtcNow(), CancellationToken.None);
         DeliveryLog.DeadLettered(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, reason);
     }
 }

@@ -86,6 +86,12 @@ public sealed record DeliveryRecord
     /// <summary>The last failure (transient or permanent), if any.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>
+    /// A dead letter's failure code: the plugin's (<c>auth.invalid-secret</c>) or the host's (<c>host.deadline</c>,
+    /// <c>host.plugin-bug</c>...); what <c>deliveries retry --code</c> filters on.
+    /// </summary>
+    public string? FailureCode { get; init; }
+
     /// <summary>The record created in the remote system (succeeded only).</summary>
     public string? ExternalId { get; init; }
 

@@ -169,7 +169,8 @@ public sealed class DispatchService
             return new DeliveryResult(known, AlreadyKnown: true);
         }
 
+        // It ran now (new, resumed or retried): what it made is this run's, not an earlier one's.
         var settled = await _processor.RunToCompletionAsync(known.Id, cancellationToken);
-        return settled is null ? null : new DeliveryResult(settled, AlreadyKnown: !enqueued.Created);
+        return settled is null ? null : new DeliveryResult(settled, AlreadyKnown: false);
     }
 }

@@ -18,8 +18,9 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     private const string Columns = DeliveryRows.Columns;
 
     // Schema versions (PRAGMA user_version): 1 the first; 2 adds event_hash (the content hash that tells a re-sent event from
-    // a different one under the same id). A newer version is refused rather than guessed at.
-    private const int SchemaVersion = 2;
+    // a different one under the same id); 3 adds failure_code (a dead letter's code, what `deliveries retry --code`
+    // filters on). A newer version is refused rather than guessed at.
+    private const int SchemaVersion = 3;
 
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
@@ -44,11 +45,12 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             number          TEXT,
             url             TEXT,
             notes           TEXT,
-            event_hash      TEXT
+            event_hash      TEXT,
+            failure_code    TEXT
         );
         CREATE INDEX IF NOT EXISTS deliveries_by_status ON deliveries (status, next_attempt_at);
         CREATE INDEX IF NOT EXISTS deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
-        PRAGMA user_version = 2;
+        PRAGMA user_version = 3;
         """;
 
     // The partial index holds only succeeded deliveries that still have call data: the retention pass at each start
@@ -57,6 +59,20 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         ALTER TABLE deliveries ADD COLUMN event_hash TEXT;
         CREATE INDEX IF NOT EXISTS deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
         PRAGMA user_version = 2;
+        """;
+
+    // Old dead letters keep an empty code: `--code` does not select them, `--all` and `--account` do.
+    private const string MigrateToVersion3 = """
+        ALTER TABLE deliveries ADD COLUMN failure_code TEXT;
+        PRAGMA user_version = 3;
+        """;
+
+    private const string Filter = """
+        ($status IS NULL OR status = $status)
+        AND ($account IS NULL OR account = $account)
+        AND ($code IS NULL OR failure_code = $code)
+        AND ($prefix IS NULL OR substr(failure_code, 1, length($prefix)) = $prefix)
+        AND ($since IS NULL OR updated_at >= $since)
         """;
 
     private string _connectionString;
@@ -198,6 +214,22 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return filter with { Status = null } == DeliveryFilter.All
+            ? ListAsync(filter.Status, limit, cancellationToken)
+            : QueryAsync(
+                $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY created_at, id LIMIT $limit",
+                p =>
+                {
+                    BindFilter(p, filter);
+                    p.AddWithValue("$limit", limit);
+                },
+                cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var records = await WriteQueryAsync(
@@ -253,8 +285,19 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<bool> DeadLetterAsync(string id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        TransitionAsync(id, DeliveryStatus.InFlight, DeliveryStatus.DeadLettered, now, "last_error = $reason", p => p.AddWithValue("$reason", reason), cancellationToken);
+    public Task<bool> DeadLetterAsync(string id, string reason, string? code, DateTimeOffset now, CancellationToken cancellationToken) =>
+        TransitionAsync(
+            id,
+            DeliveryStatus.InFlight,
+            DeliveryStatus.DeadLettered,
+            now,
+            "last_error = $reason, failure_code = $code",
+            p =>
+            {
+                p.AddWithValue("$reason", reason);
+                p.AddWithValue("$code", (object?)code ?? DBNull.Value);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<int> RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -271,6 +314,25 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<bool> RetryAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
         TransitionAsync(id, DeliveryStatus.DeadLettered, DeliveryStatus.Pending, now, "next_attempt_at = $now, window_start = $now", _ => { }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> RetryManyAsync(DeliveryFilter filter, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return ExecuteAsync(
+            $"""
+            UPDATE deliveries SET status = $pending, updated_at = $now, next_attempt_at = $now, window_start = $now
+            WHERE status = $dead AND {Filter}
+            """,
+            p =>
+            {
+                BindFilter(p, filter);
+                p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
+                p.AddWithValue("$dead", StatusText(DeliveryStatus.DeadLettered));
+                p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            },
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<bool> DiscardAsync(string id, CancellationToken cancellationToken) =>
@@ -402,7 +464,23 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 }
 
                 await ScalarAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
-                await ScalarAsync(connection, version == 1 && hasTable ? MigrateToVersion2 : Schema, cancellationToken);
+                if (!hasTable)
+                {
+                    await ScalarAsync(connection, Schema, cancellationToken);
+                    return;
+                }
+
+                if (version <= 1)
+                {
+                    await ScalarAsync(connection, MigrateToVersion2, cancellationToken);
+                }
+
+                if (version <= 2)
+                {
+                    await ScalarAsync(connection, MigrateToVersion3, cancellationToken);
+                }
+
+                await ScalarAsync(connection, Schema, cancellationToken);
             });
     }
 
@@ -441,6 +519,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     }
 
     private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
+
+    private static void BindFilter(SqliteParameterCollection p, DeliveryFilter filter)
+    {
+        p.AddWithValue("$status", filter.Status is { } s ? StatusText(s) : DBNull.Value);
+        p.AddWithValue("$account", (object?)filter.Account ?? DBNull.Value);
+        p.AddWithValue("$code", (object?)filter.ExactCode ?? DBNull.Value);
+        p.AddWithValue("$prefix", (object?)filter.CodePrefix ?? DBNull.Value);
+        p.AddWithValue("$since", filter.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
+    }
 
     private async Task<bool> TransitionAsync(
         string id,

@@ -33,6 +33,13 @@ public sealed record PluginManifest
 
     /// <summary>The fields of a configuration (what the action writes), in display order.</summary>
     public IReadOnlyList<PluginField> ConfigurationFields { get; init; } = [];
+
+    /// <summary>
+    /// The account fields that identify the remote environment (for Dynamics 365: <c>weburl</c> and the emulator's
+    /// certificate). Their values are part of each delivery's id, so a delivery made in one environment is never
+    /// reported as done in another. Empty: the environment is not part of the id.
+    /// </summary>
+    public IReadOnlyList<string> EnvironmentFields { get; init; } = [];
 }
 
 /// <summary>One field of an account or a configuration, as an admin UI shows it.</summary>
@@ -80,6 +87,9 @@ public enum PluginFieldType
 
     /// <summary>A number (<c>number</c>).</summary>
     Number,
+
+    /// <summary>A list of objects with the field's own sub-fields (<c>list</c>), e.g. several application users.</summary>
+    List,
 
     /// <summary>true or false (<c>boolean</c>).</summary>
     Boolean,

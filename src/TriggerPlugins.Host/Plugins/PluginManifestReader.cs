@@ -27,6 +27,7 @@ internal static partial class PluginManifestReader
         ["map"] = PluginFieldType.Map,
         ["number"] = PluginFieldType.Number,
         ["boolean"] = PluginFieldType.Boolean,
+        ["list"] = PluginFieldType.List,
     };
 
     /// <summary>Parses manifest text.</summary>
@@ -153,6 +154,7 @@ internal static partial class PluginManifestReader
 
             var accountFields = ReadFields(root, "accountFields");
             var configurationFields = ReadFields(root, "configurationFields");
+            var environmentFields = ReadEnvironmentFields(root, accountFields);
 
             if (problems.Count > 0)
             {
@@ -169,7 +171,44 @@ internal static partial class PluginManifestReader
                 EntryAssembly = entryAssembly!,
                 AccountFields = accountFields,
                 ConfigurationFields = configurationFields,
+                EnvironmentFields = environmentFields,
             };
+        }
+
+        // Names of account fields that identify the remote environment: each must be one of accountFields.
+        private List<string> ReadEnvironmentFields(JsonElement root, List<PluginField> accountFields)
+        {
+            var names = new List<string>();
+            if (!root.TryGetProperty("environmentFields", out var array) || array.ValueKind == JsonValueKind.Null)
+            {
+                return names;
+            }
+
+            if (array.ValueKind != JsonValueKind.Array)
+            {
+                Error("environmentFields", $"must be an array of account field names (e.g. [\"weburl\"]), not {Describe(array.ValueKind)}");
+                return names;
+            }
+
+            var index = 0;
+            foreach (var item in array.EnumerateArray())
+            {
+                var path = $"environmentFields[{index++}]";
+                if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } name)
+                {
+                    Error(path, "must be the name of an account field");
+                }
+                else if (!accountFields.Exists(f => f.Name == name))
+                {
+                    Error(path, $"'{name}' is not one of accountFields; name the account field that identifies the environment");
+                }
+                else
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
         }
 
         private List<PluginField> ReadFields(JsonElement root, string property)

@@ -10,13 +10,18 @@ public sealed class TriggerEngine
 {
     private readonly IReadOnlyList<TriggerDefinition> _triggers;
     private readonly ILogger _logger;
+    private readonly Func<TriggerAction, string?> _environmentOf;
 
     /// <summary>Creates an engine over loaded triggers (see <c>TriggerConfiguration.Triggers</c>).</summary>
-    public TriggerEngine(IEnumerable<TriggerDefinition> triggers, ILogger<TriggerEngine>? logger = null)
+    /// <param name="triggers">The triggers.</param>
+    /// <param name="logger">Where to log matches.</param>
+    /// <param name="environmentOf">The environment of an action's account, part of its delivery id (<see cref="DeliveryEnvironments.From"/>); none by default.</param>
+    public TriggerEngine(IEnumerable<TriggerDefinition> triggers, ILogger<TriggerEngine>? logger = null, Func<TriggerAction, string?>? environmentOf = null)
     {
         ArgumentNullException.ThrowIfNull(triggers);
         _triggers = [.. triggers.OrderBy(t => t.Name, StringComparer.Ordinal)];
         _logger = logger ?? NullLogger<TriggerEngine>.Instance;
+        _environmentOf = environmentOf ?? (_ => null);
     }
 
     /// <summary>The triggers, by name.</summary>
@@ -41,7 +46,8 @@ public sealed class TriggerEngine
 
             for (var index = 0; index < trigger.Actions.Count; index++)
             {
-                planned.Add(new PlannedAction(DeliveryIds.Create(callEvent.Id, trigger.Name, index), trigger.Name, index, trigger.Actions[index]));
+                var action = trigger.Actions[index];
+                planned.Add(new PlannedAction(DeliveryIds.Create(callEvent.Id, trigger.Name, index, _environmentOf(action)), trigger.Name, index, action));
             }
         }
 

@@ -36,6 +36,23 @@ public sealed partial class CreateTests : DemoTenantTest
     }
 
     [Fact]
+    public async Task An_owner_bind_to_a_disabled_user_is_refused_as_Dataverse_does()
+    {
+        var contact = ContactId("+390612345678");
+        var dario = SystemUserId("dario.gallo@contoso.com");
+
+        using var response = await Client.PostAsync(IncidentSelect, new JsonObject
+        {
+            ["title"] = "Inbound call",
+            ["customerid_contact@odata.bind"] = $"/contacts({contact})",
+            ["ownerid@odata.bind"] = $"/systemusers({dario})",
+        }, representation: true);
+
+        Assert.Equal((400, "0x80040225", "The specified user is either disabled or is not a member of any business unit."), await EmulatorClient.ErrorOf(response));
+        Assert.Empty(Emulator.Store.Records("incidents"));
+    }
+
+    [Fact]
     public async Task Incident_binds_customer_and_owner_and_gets_a_ticket_number()
     {
         var contact = ContactId("+390612345678");

@@ -83,7 +83,7 @@ public sealed class FailureMappingTests
     [Theory]
     [InlineData(HttpStatusCode.Unauthorized, "dataverse.unauthorized", "application user")]
     [InlineData(HttpStatusCode.Forbidden, "dataverse.forbidden", "security roles")]
-    [InlineData(HttpStatusCode.BadRequest, "dataverse.bad-request", "fields mapping")]
+    [InlineData(HttpStatusCode.BadRequest, "dataverse.bad-request", "HTTP 400: 0x80040237")]
     [InlineData(HttpStatusCode.PreconditionFailed, "dataverse.precondition-failed", "0x80040237")]
     [InlineData(HttpStatusCode.NotFound, "dataverse.not-found", "0x80040237")]
     public void Client_errors_are_permanent_and_quote_the_Dataverse_error(HttpStatusCode status, string code, string text)
@@ -92,6 +92,39 @@ public sealed class FailureMappingTests
         Assert.Equal(code, permanent.Code);
         Assert.Contains(text, permanent.Reason, StringComparison.Ordinal);
         Assert.Contains("Something precise.", permanent.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_400_naming_a_mapped_field_points_at_the_mapping_and_names_the_field()
+    {
+        var reply = Reply(HttpStatusCode.BadRequest, "0x80060888", "The property 'new_queue' does not exist on type 'Microsoft.Dynamics.CRM.incident'.");
+
+        var permanent = Assert.IsType<ActionFailedPermanent>(DataverseErrors.ToOutcome(reply, WebUrl, ["prioritycode", "new_queue"]));
+
+        Assert.Contains("The property 'new_queue' does not exist", permanent.Reason, StringComparison.Ordinal);
+        Assert.Contains("The field 'new_queue' comes from the configuration's fields mapping", permanent.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_400_about_something_the_mapping_did_not_write_names_it_without_blaming_the_mapping()
+    {
+        var reply = Reply(HttpStatusCode.BadRequest, "0x80044331", "The length of the 'lastname' attribute of the 'contact' entity exceeded the maximum allowed length of '50'.");
+
+        var permanent = Assert.IsType<ActionFailedPermanent>(DataverseErrors.ToOutcome(reply, WebUrl, ["prioritycode"]));
+
+        Assert.DoesNotContain("fields mapping", permanent.Reason, StringComparison.Ordinal);
+        Assert.Contains("It concerns 'lastname'.", permanent.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public void No_failure_message_promises_a_retry_the_host_may_not_make(HttpStatusCode status)
+    {
+        // A transient reason becomes the dead letter's "last error" when the deadline passes: it must not say "will be retried".
+        var outcome = DataverseErrors.ToOutcome(Reply(status, "0x80040216", "An unexpected error occurred."), WebUrl);
+        var reason = outcome is ActionFailedTransient t ? t.Reason : ((ActionFailedPermanent)outcome).Reason;
+        Assert.DoesNotContain("will be retried", reason, StringComparison.Ordinal);
     }
 
     [Fact]

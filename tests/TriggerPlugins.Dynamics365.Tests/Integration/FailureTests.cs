@@ -170,7 +170,12 @@ public sealed class FailureTests
     {
         await using var harness = await EmulatorHarness.StartAsync();
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", harness.Account(a => a["trustedCertificateThumbprint"] = new string('0', 64)));
-        Assert.Equal("tls.untrusted", Assert.IsType<ActionFailedPermanent>(outcome).Code);
+        var permanent = Assert.IsType<ActionFailedPermanent>(outcome);
+        Assert.Equal("tls.untrusted", permanent.Code);
+        // Says the cause (an emulator restarted: new certificate) and the fix, not the TLS stack's words.
+        Assert.Contains("does not match the account's trustedCertificateThumbprint", permanent.Reason, StringComparison.Ordinal);
+        Assert.Contains("TRIGGERS_EMULATOR_THUMBPRINT", permanent.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("RemoteCertificateValidationCallback", permanent.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,7 +73,8 @@ public sealed class TicketFlowTests
 
         var incident = Assert.Single(harness.Emulator.Store.Records("incidents"));
         Assert.Equal(MotionIntegration, (string?)incident["_ownerid_value"]);
-        Assert.Contains(success.Notes, n => n.Contains("No Dynamics 365 user has the email of agent 'Zed Unknown'", StringComparison.Ordinal));
+        // The note names the email that needs fixing, not only the agent.
+        Assert.Contains(success.Notes, n => n.Contains("No enabled Dynamics 365 user has the primary email (internalemailaddress) zed@contoso.com of agent 'Zed Unknown'", StringComparison.Ordinal));
         var lookup = harness.Emulator.Requests.Snapshot().Single(r => r.Path == $"{Api}/systemusers");
         Assert.Contains("internalemailaddress eq 'zed@contoso.com'", Uri.UnescapeDataString(lookup.Query), StringComparison.Ordinal);
     }

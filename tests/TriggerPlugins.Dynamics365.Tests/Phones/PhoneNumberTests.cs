@@ -53,15 +53,40 @@ public sealed class PhoneNumberTests
         => Assert.True(PhoneNumber.Normalize(received, "IT").IsAnonymous);
 
     [Fact]
-    public void The_contact_query_matches_E164_and_the_number_as_received()
+    public void The_contact_query_matches_E164_first_then_the_number_as_received_then_the_usual_stored_forms()
     {
         var query = Uri.UnescapeDataString(ContactDirectory.FindQuery(PhoneNumber.Normalize("06 12345678", "IT")));
-        Assert.Equal("contacts?$select=contactid,fullname,telephone1&$filter=telephone1 eq '+390612345678' or telephone1 eq '06 12345678'&$top=5", query);
+        Assert.StartsWith("contacts?$select=contactid,fullname,telephone1&$filter=telephone1 eq '+390612345678' or telephone1 eq '06 12345678' or ", query, StringComparison.Ordinal);
+        Assert.EndsWith("&$top=5", query, StringComparison.Ordinal);
+        foreach (var stored in new[] { "+39 06 1234 5678", "06 1234 5678", "0612345678", "390612345678", "00390612345678", "0039 06 1234 5678", "0039 06 12345678", "+39-06-1234-5678", "06.1234.5678" })
+        {
+            Assert.Contains($"telephone1 eq '{stored}'", query, StringComparison.Ordinal);
+        }
     }
 
-    [Fact]
-    public void A_number_already_in_E164_is_matched_once()
-        => Assert.Equal(["+390612345678"], PhoneNumber.Normalize("+390612345678", "IT").MatchValues);
+    [Theory]
+    [InlineData("+12025550143", "US", "(202) 555-0143")]
+    [InlineData("+12025550143", "US", "+1-202-555-0143")]
+    [InlineData("+12025550143", "US", "202.555.0143")]
+    [InlineData("+441632960961", "GB", "01632 960961")]
+    [InlineData("+493012345678", "DE", "030/12345678")]
+    [InlineData("+33142685300", "FR", "01 42 68 53 00")]
+    [InlineData("+33142685300", "FR", "+33 1 42 68 53 00")]
+    public void Each_value_is_listed_once_and_covers_the_usual_national_and_international_forms(string e164, string country, string stored)
+    {
+        var values = PhoneNumber.Normalize(e164, country).MatchValues;
+        Assert.Equal(e164, values[0]);
+        Assert.Contains(stored, values);
+        Assert.Equal(values.Count, values.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Theory]
+    [InlineData("06 1234 5678", true)]
+    [InlineData("0039 06 12345678", true)]
+    [InlineData("06 1234 5679", false)]
+    [InlineData("+44 6 1234 5678", false)]
+    public void A_stored_number_is_the_callers_only_when_it_normalises_to_the_same_E164(string stored, bool same)
+        => Assert.Equal(same, PhoneNumber.Normalize("+390612345678", "IT").IsSameNumber(stored));
 
     [Fact]
     public void Quotes_in_a_received_number_are_doubled_and_the_query_is_url_escaped()

@@ -48,7 +48,38 @@ public sealed class AccountValidationTests
         { "trustedCertificateThumbprint", new string('A', 64), "is honoured only for the emulator on a loopback host" },
         { "requestTimeoutSeconds", 0, "between 1 and 300 seconds" },
         { "clientId", 42, "must be a string, not a number" },
+        { "applicationUsers", "2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20", "must be a list of" },
+        { "serviceProtectionTimeScale", 60, "is honoured only for the emulator on a loopback host" },
+        { "serviceProtectionTimeScale", 0, "must be between 1 and 1000" },
+        { "applicationUsers", JsonNode.Parse("""[{ "clientId": "2B8F6C1E-9D4A-4F7B-8E3C-5A1D9B7E4C20", "clientSecret": "s" }]"""), "lists a clientId twice (or the account's own clientId)" },
     };
+
+    [Theory]
+    [InlineData("""[{ "clientId": "my-app", "clientSecret": "s" }]""", "clientId", "must be the Application (client) ID of an app registration")]
+    [InlineData("""[{ "clientId": "0c5d7e9f-1a2b-4c3d-8e4f-6a7b8c9d0e1f" }]""", "clientSecret", "is required: that app registration's secret")]
+    public async Task Each_application_user_needs_a_client_id_and_a_secret(string users, string field, string expected)
+    {
+        await using var action = TestSettings.CreateAction();
+        var account = TestSettings.Account(a => a["applicationUsers"] = JsonNode.Parse(users));
+
+        var problem = Assert.Single(action.Validate(TestSettings.Settings(account)).Problems, p => p.Severity == ValidationSeverity.Error);
+
+        Assert.Contains("applicationUsers[0]", problem.Field, StringComparison.Ordinal);
+        Assert.EndsWith(field, problem.Field, StringComparison.Ordinal);
+        Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Application_users_need_client_credentials()
+    {
+        await using var action = TestSettings.CreateAction();
+        var account = UserAccount(a => a["applicationUsers"] = JsonNode.Parse("""[{ "clientId": "0c5d7e9f-1a2b-4c3d-8e4f-6a7b8c9d0e1f", "clientSecret": "s" }]"""));
+
+        var problem = Assert.Single(action.Validate(TestSettings.Settings(account)).Problems, p => p.Severity == ValidationSeverity.Error);
+
+        Assert.Equal("applicationUsers", problem.Field);
+        Assert.Contains("needs authMode 'clientCredentials'", problem.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(FieldErrors))]

@@ -106,13 +106,27 @@ public sealed class TemplateReuseTests
     {
         _ = Parse("{{ call.id }}").Render(SampleCalls.Inbound, Rome, CancellationToken.None);
 
-        var problem = Parse("{{ call.agnet }}").CheckStrict(Rome);
+        var problem = Assert.Single(Parse("{{ call.agnet }}").CheckStrict(Rome));
 
-        Assert.NotNull(problem);
         Assert.Equal(ValidationSeverity.Warning, problem.Severity);
         Assert.Contains("`call` has no member `agnet`", problem.Message, StringComparison.Ordinal);
         // And production rendering stays relaxed on the same thread afterwards.
         Assert.Equal(string.Empty, Parse("{{ call.agnet }}").Render(SampleCalls.Inbound, Rome, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Strict_validation_reports_every_unknown_variable_and_member_with_its_position()
+    {
+        var problems = Parse("{{ call.agnet }} {{ nme }}\n{{ call.agent.mail }} {{ queue_name }} {{ call.id }} {{ call.qeue }}").CheckStrict(Rome);
+
+        Assert.Equal(
+            ["1,9: `call` has no member `agnet`", "1,21: nme", "2,15: `call.agent` has no member `mail`", "2,26: queue_name", "2,62: `call` has no member `qeue`"],
+            problems.OrderBy(p => p.Line).ThenBy(p => p.Column).Select(p => $"{p.Line},{p.Column}: {Tail(p.Message)}"));
+        Assert.All(problems, p => Assert.Equal(ValidationSeverity.Warning, p.Severity));
+
+        static string Tail(string message) => message.Contains("has no member", StringComparison.Ordinal)
+            ? message[message.IndexOf('`', StringComparison.Ordinal)..]
+            : message.Split('`')[1];
     }
 
     private static TicketTemplate Parse(string source)

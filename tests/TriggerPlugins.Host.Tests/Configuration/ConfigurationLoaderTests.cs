@@ -223,4 +223,39 @@ public sealed class ConfigurationLoaderTests
 
         Assert.Equal("config folder not found", Single(configuration).Message);
     }
+
+    [Fact]
+    public void A_folder_without_accounts_configurations_and_triggers_is_not_a_config_folder()
+    {
+        using var folder = new ConfigFolder().Write("events/calls.ndjson", "{}");
+
+        var configuration = Load(folder);
+
+        Assert.True(configuration.HasErrors);
+        Assert.StartsWith("not a config folder", Single(configuration).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("accounts")]
+    [InlineData("configurations")]
+    public void A_missing_accounts_or_configurations_folder_is_an_error(string missing)
+    {
+        using var folder = ConfigFolder.WithTriggers(("t", """{ "on": ["call-end"], "actions": [ { "plugin": "dynamics365", "account": "contoso", "configuration": "default" } ] }"""));
+        Directory.Delete(Path.Combine(folder.Path, missing), recursive: true);
+
+        var configuration = Load(folder);
+
+        Assert.Contains(configuration.Problems, p => p.Severity == ValidationSeverity.Error && p.Source == missing + "/" && p.Message.StartsWith("folder not found", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_config_folder_without_trigger_files_is_an_error()
+    {
+        using var folder = ConfigFolder.WithTriggers();
+        Directory.CreateDirectory(Path.Combine(folder.Path, "triggers"));
+
+        var configuration = Load(folder);
+
+        Assert.Contains(configuration.Problems, p => p.Severity == ValidationSeverity.Error && p.Source == "triggers/" && p.Message.StartsWith("no trigger files", StringComparison.Ordinal));
+    }
 }

@@ -57,6 +57,24 @@ public sealed class SampleConfigTests
     }
 
     [Fact]
+    public void The_escalation_sample_that_promises_high_priority_raises_it_for_each_of_its_conditions()
+    {
+        var configuration = ConfigurationLoader.Load(Path.Combine(Samples, "config"), new DictionaryActionRegistry(new ScriptedAction()), EmulatorEnvironment);
+        var escalations = configuration.Triggers.Single(t => t.Name == "escalations");
+
+        var used = configuration.Configurations[Assert.Single(escalations.Actions).Configuration];
+        var priority = used.Settings.GetProperty("fields").GetProperty("prioritycode").GetString()!;
+
+        // Dataverse incident prioritycode: 1 High. Each condition of the trigger (queue vip, disposition escalate, a
+        // +1 202 555 caller, as demo-0005) must lead to 1, or the "high-priority" escalation gets Normal.
+        Assert.Contains("}}1{{", priority, StringComparison.Ordinal);
+        foreach (var condition in new[] { "'vip'", "'escalate'", "'+1202555'" })
+        {
+            Assert.Contains(condition, priority, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void The_production_account_example_reads_its_secret_from_the_environment()
     {
         using var folder = new ConfigFolder()

@@ -75,6 +75,7 @@ public sealed class DispatchServiceTests
 
         Assert.Equal(new[] { crashed, waiting }.Order(), results.Select(r => r.Delivery.Id).Order());
         Assert.All(results, r => Assert.True(r.Succeeded));
+        Assert.All(results, r => Assert.False(r.AlreadyKnown)); // they ran now: created by this run, not an earlier one
         Assert.Equal(2, results.Single(r => r.Delivery.Id == crashed).Delivery.Attempts);
     }
 
@@ -92,7 +93,7 @@ public sealed class DispatchServiceTests
         var resumed = await host.Service.ResumePendingAsync(default);
 
         Assert.Equal(dead[0].Id, Assert.Single(resumed).Delivery.Id);
-        Assert.True(resumed[0].Succeeded);
+        Assert.True(resumed[0].Succeeded && !resumed[0].AlreadyKnown);
         Assert.Empty(await host.Service.ListAsync(DeliveryStatus.DeadLettered, 100, default));
         Assert.False(await host.Service.RetryAsync(dead[1].Id, default));
     }

@@ -164,7 +164,7 @@ public sealed class StoreSafetyTests : IDisposable
 
         await store.MarkSucceededAsync(SqliteDeliveryStoreTests.Delivery("old").Id, ActionOutcome.Success("ticket-old", "CAS-OLD", notes: ["caller Zebedee Purgeable"]), T0, default);
         await store.MarkSucceededAsync(SqliteDeliveryStoreTests.Delivery("new").Id, ActionOutcome.Success("ticket-new", "CAS-NEW"), T0.AddDays(40), default);
-        await store.DeadLetterAsync(SqliteDeliveryStoreTests.Delivery("dead").Id, "invalid data for +390612345678", T0, default);
+        await store.DeadLetterAsync(SqliteDeliveryStoreTests.Delivery("dead").Id, "invalid data for +390612345678", "dataverse.bad-request", T0, default);
 
         var purged = await store.PurgeSettledAsync(T0.AddDays(30), default);
 

@@ -96,7 +96,7 @@ public sealed class PluginManifestReaderTests
                 "plugin.json: contractVersion: '1' is not a contract version such as '1.1.0'",
                 "plugin.json: entryAssembly: 'bin/MyCrm.dll' must be the file name of a .dll at the root of the plugin folder, with no directory",
                 "plugin.json: accountFields[0].choices: a 'choice' field needs a non-empty 'choices' array",
-                "plugin.json: accountFields[1].type: 'hyperlink' is not a field type; use one of: string, url, choice, template, map, number, boolean",
+                "plugin.json: accountFields[1].type: 'hyperlink' is not a field type; use one of: string, url, choice, template, map, number, boolean, list",
                 "plugin.json: accountFields[2].name: is required but missing",
                 "plugin.json: accountFields[3]: must be an object with at least 'name' and 'type', not a string",
                 "plugin.json: configurationFields: must be an array of fields, not an object",

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TriggerPlugins.Dynamics365.Http;
+
+namespace TriggerPlugins.Dynamics365.Tests.Docs;
+
+/// <summary>The per-user pacing figures in the docs are the plugin's defaults: changing one without the other fails here.</summary>
+public sealed class PacingDocsTests
+{
+    public static TheoryData<string, string, double> Figures => new()
+    {
+        { "README.md", @"\(([\d,]+) requests per sliding \d+ minutes, \d+ in flight", ServiceProtectionHandler.RequestsPerWindow },
+        { "README.md", @"\([\d,]+ requests per sliding (\d+) minutes, \d+ in flight", ServiceProtectionHandler.Window.TotalMinutes },
+        { "README.md", @"\([\d,]+ requests per sliding \d+ minutes, (\d+) in flight", ServiceProtectionHandler.MaxConcurrency },
+        { "README.md", @"`Retry-After` \+ (\d+) s has passed", ServiceProtectionHandler.ReopenMargin.TotalSeconds },
+        { "templates/README.md", @"at most ([\d,]+) requests per sliding \d+ minutes", ServiceProtectionHandler.RequestsPerWindow },
+        { "templates/README.md", @"at most [\d,]+ requests per sliding (\d+) minutes", ServiceProtectionHandler.Window.TotalMinutes },
+        { "templates/README.md", @"margin\) and (\d+) in flight", ServiceProtectionHandler.MaxConcurrency },
+    };
+
+    [Theory]
+    [MemberData(nameof(Figures))]
+    public void Each_documented_pacing_figure_is_the_code_default(string document, string pattern, double expected)
+    {
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
+
+        var matches = Regex.Matches(text, pattern);
+
+        Assert.True(matches.Count > 0, $"{document} no longer says /{pattern}/: update the doc and this test together.");
+        Assert.All(matches, m => Assert.Equal(expected, double.Parse(m.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture)));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
+    }
+}
