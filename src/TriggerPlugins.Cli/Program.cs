@@ -6,6 +6,7 @@ using TriggerPlugins.Cli.Demo;
 using TriggerPlugins.Cli.Emulator;
 using TriggerPlugins.Cli.Render;
 using TriggerPlugins.Cli.Run;
+using TriggerPlugins.Cli.Serve;
 using TriggerPlugins.Cli.Validate;
 using TriggerPlugins.Host.Delivery;
 
@@ -13,6 +14,7 @@ var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events 
 {
     DemoCommand.Create(),
     RunCommand.Create(),
+    ServeCommand.Create(),
     ValidateCommand.Create(),
     RenderCommand.Create(),
     CheckCommand.Create(),

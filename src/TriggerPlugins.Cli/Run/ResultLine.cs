@@ -67,6 +67,17 @@ internal sealed record ResultLine
         };
     }
 
+    public static ResultLine Queued(DeliveryRecord delivery, int line) => new()
+    {
+        Line = line,
+        Event = delivery.EventId,
+        Status = "queued",
+        Trigger = delivery.TriggerName,
+        Plugin = delivery.Action.Plugin,
+        Account = delivery.Action.Account,
+        Delivery = delivery.Id,
+    };
+
     public static ResultLine Invalid(int line, string error) => new() { Line = line, Status = "invalid", Error = error };
 
     public static ResultLine NoMatch(int line, string eventId) => new() { Line = line, Event = eventId, Status = "no-trigger-matched" };
@@ -80,6 +91,7 @@ internal sealed record ResultLine
         {
             "invalid" => $"invalid call event, {Error}",
             "no-trigger-matched" => $"{where}{Event}: no trigger matched",
+            "queued" => $"{where}{Event}: {Trigger} -> {Plugin} queued as delivery {Delivery}",
             "conflict" => $"{where}{Event}: {Trigger} -> {Plugin} conflict: {Error}",
             "succeeded" or "already-delivered" =>
                 $"{where}{Event}: {Trigger} -> {Plugin} {Status} {TicketNumber ?? TicketId} {Url}"

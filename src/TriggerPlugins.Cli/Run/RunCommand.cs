@@ -3,14 +3,17 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Host.Delivery;
-using TriggerPlugins.Host.Events;
 using TriggerPlugins.Storage.PostgreSql;
+using TriggerPlugins.Host.Events;
 
 namespace TriggerPlugins.Cli.Run;
 
 /// <summary>
-/// `triggers run`: newline-delimited call events in (a file or standard input), one result line per action out.
-/// Deliveries left pending by an earlier run (a crash, Ctrl+C) are resumed first.
+/// `triggers run`: newline-delimited call events in (a file or standard input), one result line per action out, on
+/// the same intake and workers as `triggers serve`. Each event is accepted (its deliveries written to the store) as
+/// soon as it is read, so a CRM outage never stops the reading; workers deliver meanwhile, and a result line is
+/// printed as each delivery settles. Deliveries left pending by an earlier run (a crash, Ctrl+C) run too. Exits when
+/// the input has ended and its deliveries have settled, or, with --no-wait, once every event is accepted.
 /// </summary>
 internal static class RunCommand
 {
@@ -22,9 +25,10 @@ internal static class RunCommand
         var verbose = CommonOptions.Verbose();
         var events = new Option<FileInfo?>("--events", "-e") { Description = "A file of call events, one JSON object a line. Default: standard input." };
         var json = new Option<bool>("--json") { Description = "Write one JSON object a line instead of text." };
+        var noWait = new Option<bool>("--no-wait") { Description = "Exit once every event is accepted (its deliveries queued); `triggers serve` on the same --data folder delivers them." };
         var parallel = new Option<int>("--parallel")
         {
-            Description = "How many call events are processed at once (per-account limits still apply).",
+            Description = "How many deliveries run at once, all accounts together (per-account limits still apply).",
             DefaultValueFactory = _ => 16,
         };
         parallel.Validators.Add(r =>
@@ -63,7 +67,7 @@ internal static class RunCommand
 
         var command = new Command("run", "Run call events (NDJSON) through the triggers; print one result line per action.")
         {
-            config, plugins, data, events, json, parallel, baseDelay, maxDelay, deadline, retention, concurrency, maxLineBytes, replaceDamaged, verbose,
+            config, plugins, data, events, json, noWait, parallel, baseDelay, maxDelay, deadline, retention, concurrency, maxLineBytes, replaceDamaged, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -96,27 +100,38 @@ internal static class RunCommand
                 return ExitCodes.UsageError;
             }
 
-            await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), CommonOptions.DataPath(parse.GetValue(data)), options, CommonOptions.OpenMode(parse.GetValue(replaceDamaged)), cancellationToken);
-            var output = new ResultWriter(parse.GetValue(json));
+            var dataPath = CommonOptions.DataPath(parse.GetValue(data));
+            DataFolderLock folderLock;
             try
             {
-                foreach (var resumed in await session.Dispatcher!.ResumePendingAsync(cancellationToken))
-                {
-                    output.Write(ResultLine.From(resumed, line: null, resumed: true));
-                }
+                folderLock = DataFolderLock.Acquire(dataPath);
+            }
+            catch (DataFolderLockedException exception)
+            {
+                await Console.Error.WriteLineAsync($"error: {exception.Message}");
+                return ExitCodes.UsageError;
+            }
 
+            using (folderLock)
+            {
+                await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), dataPath, options, CommonOptions.OpenMode(parse.GetValue(replaceDamaged)), cancellationToken);
+                var output = new ResultWriter(parse.GetValue(json));
+                var run = new RunLoop(session, options, parse.GetValue(parallel), output);
                 await using var input = eventsFile is null ? Console.OpenStandardInput() : File.OpenRead(eventsFile.FullName);
                 var limits = new CallEventLimits { MaxLineBytes = parse.GetValue(maxLineBytes) };
-                await RunEventsAsync(session.Dispatcher, CallEventReader.ReadAsync(input, limits, cancellationToken), output, parse.GetValue(parallel), cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                await Console.Error.WriteLineAsync("interrupted: deliveries in progress stay queued and resume on the next run.");
-                return ExitCodes.Cancelled;
-            }
+                try
+                {
+                    await run.RunAsync(CallEventReader.ReadAsync(input, limits, cancellationToken), wait: !parse.GetValue(noWait), cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    await Console.Error.WriteLineAsync("interrupted: accepted deliveries stay queued and resume on the next run (or in `triggers serve`).");
+                    return ExitCodes.Cancelled;
+                }
 
-            output.WriteSummary();
-            return output.Failures > 0 ? ExitCodes.Problems : ExitCodes.Success;
+                output.WriteSummary();
+                return output.Failures > 0 ? ExitCodes.Problems : ExitCodes.Success;
+            }
         });
         return command;
     }
@@ -127,37 +142,8 @@ internal static class RunCommand
         return result.Failed ? result.FailureMessage : null;
     }
 
-    private static async Task RunEventsAsync(DispatchService dispatcher, IAsyncEnumerable<ParsedCallEvent> events, ResultWriter output, int parallelism, CancellationToken cancellationToken)
-    {
-        var progress = new Progress(output);
-        await Parallel.ForEachAsync(
-            events,
-            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (parsed, token) =>
-            {
-                if (parsed.Event is not { } callEvent)
-                {
-                    output.Write(ResultLine.Invalid(parsed.LineNumber, parsed.Error!));
-                    return;
-                }
-
-                var results = await dispatcher.DispatchAsync(callEvent, token);
-                if (results.Count == 0)
-                {
-                    output.Write(ResultLine.NoMatch(parsed.LineNumber, callEvent.Id));
-                }
-
-                foreach (var result in results)
-                {
-                    output.Write(ResultLine.From(result, parsed.LineNumber));
-                }
-
-                progress.Report();
-            });
-    }
-
     /// <summary>Progress on standard error for long runs, only when a person is watching it.</summary>
-    private sealed class Progress(ResultWriter output)
+    internal sealed class Progress(ResultWriter output)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _lastReportTicks;

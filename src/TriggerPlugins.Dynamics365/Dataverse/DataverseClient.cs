@@ -119,6 +119,7 @@ internal sealed class DataverseClient
             }
 
             var body = ParseJson(text);
+            DataverseMetrics.Request(WebUrl, _account.ClientId ?? _account.Username, response.StatusCode);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 _logger.LogDebug("Dataverse {Method} {Path}{Query} answered {Status} in {ElapsedMs} ms", request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

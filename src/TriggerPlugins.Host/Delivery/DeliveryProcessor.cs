@@ -24,7 +24,7 @@ public sealed class DeliveryProcessor : IDisposable
 
     private readonly IDeliveryStore _store;
     private readonly IActionRegistry _registry;
-    private readonly TriggerConfiguration _configuration;
+    private readonly Func<TriggerConfiguration> _configuration;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -35,6 +35,22 @@ public sealed class DeliveryProcessor : IDisposable
         IDeliveryStore store,
         IActionRegistry registry,
         TriggerConfiguration configuration,
+        IOptions<DeliveryOptions> options,
+        TimeProvider timeProvider,
+        ILogger<DeliveryProcessor> logger)
+        : this(store, registry, () => configuration, options, timeProvider, logger)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+    }
+
+    /// <summary>
+    /// Creates a processor that reads the account and configuration settings of each attempt from
+    /// <paramref name="configuration"/> (the running configuration, replaced on reload).
+    /// </summary>
+    public DeliveryProcessor(
+        IDeliveryStore store,
+        IActionRegistry registry,
+        Func<TriggerConfiguration> configuration,
         IOptions<DeliveryOptions> options,
         TimeProvider timeProvider,
         ILogger<DeliveryProcessor> logger)
@@ -103,6 +119,23 @@ public sealed class DeliveryProcessor : IDisposable
         return await _store.GetAsync(deliveryId, CancellationToken.None);
     }
 
+    /// <summary>
+    /// Runs one attempt of a delivery a worker has claimed (<see cref="IDeliveryStore.ClaimDueAsync"/>), within the
+    /// account's limits, and returns the delivery as it stands afterwards: succeeded, pending at its next due time, or
+    /// dead-lettered. When <paramref name="cancellationToken"/> fires before the attempt starts, the claim stays for
+    /// the caller to release (<see cref="IDeliveryStore.ReleaseLeasesAsync"/>).
+    /// </summary>
+    public async Task<DeliveryRecord?> RunClaimedAsync(DeliveryRecord claimed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        using (await _throttle.EnterAsync(claimed.Action.Account, cancellationToken))
+        {
+            await AttemptAsync(claimed, cancellationToken);
+        }
+
+        return await _store.GetAsync(claimed.Id, CancellationToken.None);
+    }
+
     /// <inheritdoc />
     public void Dispose() => _throttle.Dispose();
 
@@ -114,7 +147,7 @@ public sealed class DeliveryProcessor : IDisposable
             return;
         }
 
-        if (!_configuration.TryGetSettings(delivery.Action.Account, delivery.Action.Configuration, out var settings))
+        if (!_configuration().TryGetSettings(delivery.Action.Account, delivery.Action.Configuration, out var settings))
         {
             await DeadLetterAsync(delivery, $"account '{delivery.Action.Account}' or configuration '{delivery.Action.Configuration}' is not in the loaded configuration");
             return;

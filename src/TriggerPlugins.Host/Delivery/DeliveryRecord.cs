@@ -39,9 +39,13 @@ public sealed record NewDelivery(string Id, string EventId, string EventJson, st
         ArgumentNullException.ThrowIfNull(callEvent);
         return new NewDelivery(planned.DeliveryId, callEvent.Id, CallEventJson.Serialize(callEvent), planned.TriggerName, planned.ActionIndex, planned.Action)
         {
+            CallKey = DeliveryIds.CallKey(callEvent),
             EventHash = EventHashes.Of(callEvent),
         };
     }
+
+    /// <summary>The call this delivery belongs to (<see cref="DeliveryIds.CallKey"/>): one call's deliveries run one at a time, in order.</summary>
+    public string CallKey { get; init; } = EventId;
 }
 
 /// <summary>A delivery as stored.</summary>
@@ -97,6 +101,18 @@ public sealed record DeliveryRecord
 
     /// <summary>What the plugin noted about the outcome.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The call it belongs to (<see cref="DeliveryIds.CallKey"/>).</summary>
+    public string CallKey { get; init; } = "";
+
+    /// <summary>Its place in the accept order: within one call, lower runs first.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The worker holding it in flight, if any.</summary>
+    public string? LeaseOwner { get; init; }
+
+    /// <summary>When that worker's lease ends; after it, another worker may take the delivery.</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
 
     /// <summary>The hash of the event's content; <see langword="null"/> for deliveries stored before the hash was kept.</summary>
     public string? EventHash { get; init; }

@@ -11,7 +11,7 @@ namespace TriggerPlugins.Host.Delivery;
 public static class DeliveryRows
 {
     /// <summary>The columns <see cref="Read"/> expects, in order.</summary>
-    public const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, event_hash";
+    public const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, event_hash, call_key, seq, lease_owner, lease_expires_at";
 
     /// <summary>How a status is stored.</summary>
     public static string StatusText(DeliveryStatus status) => status switch
@@ -57,6 +57,10 @@ public static class DeliveryRows
             Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
             Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
             EventHash = reader.IsDBNull(19) ? null : reader.GetString(19),
+            CallKey = reader.GetString(20),
+            Sequence = reader.GetInt64(21),
+            LeaseOwner = reader.IsDBNull(22) ? null : reader.GetString(22),
+            LeaseExpiresAt = reader.IsDBNull(23) ? null : time(reader, 23),
         };
     }
 }

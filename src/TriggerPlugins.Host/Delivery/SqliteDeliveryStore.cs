@@ -18,8 +18,9 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     private const string Columns = DeliveryRows.Columns;
 
     // Schema versions (PRAGMA user_version): 1 the first; 2 adds event_hash (the content hash that tells a re-sent event from
-    // a different one under the same id). A newer version is refused rather than guessed at.
-    private const int SchemaVersion = 2;
+    // a different one under the same id); 3 adds call_key, seq (per-call order) and the lease (owner, expiry). A newer
+    // version is refused rather than guessed at.
+    private const int SchemaVersion = 3;
 
     private static readonly byte[] SqliteHeader = "SQLite format 3\0"u8.ToArray();
 
@@ -57,6 +58,56 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         ALTER TABLE deliveries ADD COLUMN event_hash TEXT;
         CREATE INDEX IF NOT EXISTS deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
         PRAGMA user_version = 2;
+        """;
+
+    // Version 3: per-call ordering (call_key, seq: the accept order) and leases (owner, expiry). Rows of an older file keep
+    // their order (rowid) and use the event id as call key.
+    private const string MigrateToVersion3 = """
+        BEGIN;
+        ALTER TABLE deliveries ADD COLUMN call_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE deliveries ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+        ALTER TABLE deliveries ADD COLUMN lease_expires_at INTEGER;
+        UPDATE deliveries SET call_key = event_id, seq = rowid;
+        CREATE INDEX IF NOT EXISTS deliveries_by_call ON deliveries (call_key, seq);
+        CREATE INDEX IF NOT EXISTS deliveries_by_seq ON deliveries (seq);
+        CREATE INDEX IF NOT EXISTS deliveries_by_event ON deliveries (event_id);
+        CREATE INDEX IF NOT EXISTS deliveries_due_by_account ON deliveries (status, account, seq);
+        PRAGMA user_version = 3;
+        COMMIT;
+        """;
+
+    // A claim is cheap however long the backlog: the accounts with pending work come from the index, then each account
+    // with free capacity walks its own pending deliveries in accept order (index by status, account, seq) and stops at
+    // its share. A delivery waits while an earlier delivery of its call (lower seq) is pending or in flight, so one
+    // call's deliveries run one at a time, in accept order.
+    // A skip-scan of the (status, account, seq) index: one seek per account, not one row per pending delivery.
+    private const string PendingAccountsSql = """
+        WITH RECURSIVE accounts(account) AS (
+            SELECT min(account) FROM deliveries WHERE status = 'pending'
+            UNION ALL
+            SELECT (SELECT min(account) FROM deliveries WHERE status = 'pending' AND account > accounts.account)
+            FROM accounts WHERE accounts.account IS NOT NULL)
+        SELECT account FROM accounts WHERE account IS NOT NULL
+        """;
+
+    private const string DueOfAccountSql = """
+        SELECT d.id FROM deliveries d
+        WHERE d.status = 'pending' AND d.account = $account AND d.next_attempt_at <= $now
+          AND NOT EXISTS (SELECT 1 FROM deliveries e
+                          WHERE e.call_key = d.call_key AND e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
+        ORDER BY d.seq
+        LIMIT $take
+        """;
+
+    // In flight past its lease: its worker died. Taken again whatever its account's share (it was counted before).
+    private const string ExpiredSql = "SELECT id FROM deliveries WHERE status = 'in-flight' AND lease_expires_at <= $now ORDER BY seq LIMIT $take";
+
+    private const string ClaimOneSql = $"""
+        UPDATE deliveries
+        SET status = 'in-flight', attempts = attempts + 1, updated_at = $now, lease_owner = $owner, lease_expires_at = $expires
+        WHERE id = $id AND (status = 'pending' OR (status = 'in-flight' AND lease_expires_at <= $now))
+        RETURNING {Columns}
         """;
 
     private string _connectionString;
@@ -144,35 +195,228 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     public async Task<EnqueueResult> EnqueueAsync(NewDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
-        var inserted = await ExecuteAsync(
-            """
-            INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
-                                    status, attempts, created_at, updated_at, next_attempt_at, window_start, event_hash)
-            VALUES ($id, $event_id, $event_json, $trigger_name, $action_index, $plugin, $account, $configuration,
-                    $pending, 0, $now, $now, $now, $now, $event_hash)
-            ON CONFLICT (id) DO NOTHING
-            """,
+        return (await EnqueueManyAsync([delivery], now, cancellationToken))[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueManyAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0)
+        {
+            return [];
+        }
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await GuardAsync(() => EnqueueUnguardedAsync(deliveries, now, cancellationToken));
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<EnqueueResult>> EnqueueUnguardedAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        {
+            // One transaction, so one fsync for the whole group: the intake's group commit depends on it.
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
+                                        status, attempts, created_at, updated_at, next_attempt_at, window_start, event_hash, call_key, seq)
+                VALUES ($id, $event_id, $event_json, $trigger_name, $action_index, $plugin, $account, $configuration,
+                        'pending', 0, $now, $now, $now, $now, $event_hash, $call_key, (SELECT coalesce(max(seq), 0) + 1 FROM deliveries))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING {Columns}
+                """;
+            string[] names = ["$id", "$event_id", "$event_json", "$trigger_name", "$action_index", "$plugin", "$account", "$configuration", "$call_key", "$event_hash"];
+            foreach (var name in names)
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            await using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = $"SELECT {Columns} FROM deliveries WHERE id = $id";
+            var selectId = select.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+
+            var results = new List<EnqueueResult>(deliveries.Count);
+            foreach (var delivery in deliveries)
+            {
+                object[] values = [delivery.Id, delivery.EventId, delivery.EventJson, delivery.TriggerName, delivery.ActionIndex, delivery.Action.Plugin, delivery.Action.Account, delivery.Action.Configuration, delivery.CallKey, delivery.EventHash];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    insert.Parameters[i].Value = values[i];
+                }
+
+                var inserted = await ReadAllAsync(insert, cancellationToken);
+                if (inserted.Count == 1)
+                {
+                    results.Add(new EnqueueResult(inserted[0], Created: true));
+                    continue;
+                }
+
+                selectId.Value = delivery.Id;
+                var known = await ReadAllAsync(select, cancellationToken);
+                var record = known.Count == 1 ? known[0] : throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued.");
+                results.Add(new EnqueueResult(record, Created: false)
+                {
+                    Conflict = !string.Equals(record.EventHash ?? EventHashes.Of(record.EventJson), delivery.EventHash, StringComparison.Ordinal),
+                });
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return results;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var now = claim.Now.ToUnixTimeMilliseconds();
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await GuardAsync(() => ClaimUnguardedAsync(claim, now, cancellationToken));
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<DeliveryRecord>> ClaimUnguardedAsync(DeliveryClaim claim, long now, CancellationToken cancellationToken)
+    {
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var chosen = await ScalarListAsync(connection, transaction, ExpiredSql, p => { p.AddWithValue("$now", now); p.AddWithValue("$take", claim.Limit); }, cancellationToken);
+
+            // Per account with free capacity, its oldest due deliveries; then round-robin: every account's first before any second.
+            var perAccount = new List<List<string>>();
+            foreach (var account in await ScalarListAsync(connection, transaction, PendingAccountsSql, _ => { }, cancellationToken))
+            {
+                var free = Math.Min(claim.PerAccountCapacity - claim.BusyByAccount.GetValueOrDefault(account), claim.Limit);
+                if (free > 0)
+                {
+                    perAccount.Add(await ScalarListAsync(connection, transaction, DueOfAccountSql, p => { p.AddWithValue("$account", account); p.AddWithValue("$now", now); p.AddWithValue("$take", free); }, cancellationToken));
+                }
+            }
+
+            for (var turn = 0; chosen.Count < claim.Limit && perAccount.Any(a => a.Count > turn); turn++)
+            {
+                chosen.AddRange(perAccount.Where(a => a.Count > turn).Select(a => a[turn]).Take(claim.Limit - chosen.Count));
+            }
+
+            var claimed = new List<DeliveryRecord>(chosen.Count);
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = ClaimOneSql;
+            update.Parameters.AddWithValue("$now", now);
+            update.Parameters.AddWithValue("$expires", (claim.Now + claim.LeaseDuration).ToUnixTimeMilliseconds());
+            update.Parameters.AddWithValue("$owner", claim.Owner);
+            var id = update.Parameters.Add(new SqliteParameter { ParameterName = "$id" });
+            foreach (var chosenId in chosen)
+            {
+                id.Value = chosenId;
+                claimed.AddRange(await ReadAllAsync(update, cancellationToken));
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return claimed;
+        }
+    }
+
+    private static async Task<List<string>> ScalarListAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var values = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    /// <inheritdoc />
+    public Task<int> ReleaseLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL WHERE status = 'in-flight' AND lease_owner = $owner",
             p =>
             {
-                p.AddWithValue("$id", delivery.Id);
-                p.AddWithValue("$event_id", delivery.EventId);
-                p.AddWithValue("$event_json", delivery.EventJson);
-                p.AddWithValue("$event_hash", delivery.EventHash);
-                p.AddWithValue("$trigger_name", delivery.TriggerName);
-                p.AddWithValue("$action_index", delivery.ActionIndex);
-                p.AddWithValue("$plugin", delivery.Action.Plugin);
-                p.AddWithValue("$account", delivery.Action.Account);
-                p.AddWithValue("$configuration", delivery.Action.Configuration);
-                p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
+                p.AddWithValue("$owner", owner);
                 p.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             },
             cancellationToken);
-        var record = await GetAsync(delivery.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued.");
-        return new EnqueueResult(record, inserted == 1)
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        return await GuardAsync(async () =>
         {
-            Conflict = inserted == 0 && !string.Equals(record.EventHash ?? EventHashes.Of(record.EventJson), delivery.EventHash, StringComparison.Ordinal),
-        };
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'";
+        return await command.ExecuteScalarAsync(cancellationToken) is long due ? Time(due) : (DateTimeOffset?)null;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken) => GuardAsync(() => StatsUnguardedAsync(cancellationToken));
+
+    private async Task<QueueStats> StatsUnguardedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status, count(*) FROM deliveries GROUP BY status; SELECT min(created_at) FROM deliveries WHERE status = 'pending';";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<DeliveryStatus, long>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[ParseStatus(reader.GetString(0))] = reader.GetInt64(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        DateTimeOffset? oldest = await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? Time(reader.GetInt64(0)) : null;
+        return new QueueStats(counts, oldest);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // BEGIN IMMEDIATE takes the write lock without changing anything: the file, its folder and its WAL are writable.
+            await _writeGate.WaitAsync(cancellationToken);
+            try
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return true;
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
+        }
+        catch (Exception exception) when (exception is SqliteException or DeliveryStoreException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -259,7 +503,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <inheritdoc />
     public Task<int> RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "UPDATE deliveries SET status = $pending, next_attempt_at = $now, updated_at = $now WHERE status = $in_flight",
+            "UPDATE deliveries SET status = $pending, next_attempt_at = $now, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL WHERE status = $in_flight",
             p =>
             {
                 p.AddWithValue("$pending", StatusText(DeliveryStatus.Pending));
@@ -402,7 +646,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 }
 
                 await ScalarAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
-                await ScalarAsync(connection, version == 1 && hasTable ? MigrateToVersion2 : Schema, cancellationToken);
+                if (version < SchemaVersion)
+                {
+                    if (version != 2)
+                    {
+                        await ScalarAsync(connection, version == 1 && hasTable ? MigrateToVersion2 : Schema, cancellationToken);
+                    }
+
+                    await ScalarAsync(connection, MigrateToVersion3, cancellationToken);
+                }
             });
     }
 
@@ -442,6 +694,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
 
+    private static DeliveryStatus ParseStatus(string text) => DeliveryRows.ParseStatus(text);
+
     private async Task<bool> TransitionAsync(
         string id,
         DeliveryStatus from,
@@ -451,7 +705,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         Action<SqliteParameterCollection> bind,
         CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            $"UPDATE deliveries SET status = $to, updated_at = $now, {assignments} WHERE id = $id AND status = $from",
+            $"UPDATE deliveries SET status = $to, updated_at = $now, lease_owner = NULL, lease_expires_at = NULL, {assignments} WHERE id = $id AND status = $from",
             p =>
             {
                 p.AddWithValue("$id", id);
@@ -517,6 +771,11 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         bind(command.Parameters);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<DeliveryRecord>> ReadAllAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<DeliveryRecord>();
         while (await reader.ReadAsync(cancellationToken))

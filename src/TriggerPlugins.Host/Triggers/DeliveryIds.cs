@@ -10,6 +10,16 @@ namespace TriggerPlugins.Host.Triggers;
 /// </summary>
 public static class DeliveryIds
 {
+    /// <summary>
+    /// The key that groups one call's deliveries in the store (they run one at a time, in accept order): the contract's
+    /// <see cref="TriggerPlugins.Abstractions.CallEvent.CallKey"/>, the call id, or the event id when the contact center sends none.
+    /// </summary>
+    public static string CallKey(TriggerPlugins.Abstractions.CallEvent callEvent)
+    {
+        ArgumentNullException.ThrowIfNull(callEvent);
+        return callEvent.CallKey;
+    }
+
     /// <summary>A name-based UUID (version 8, SHA-256) of the event id, the trigger name and the action index.</summary>
     public static string Create(string eventId, string triggerName, int actionIndex)
     {
