@@ -6,7 +6,12 @@ namespace TriggerPlugins.Storage.PostgreSql;
 /// <summary>An open delivery store and what it is, for messages; disposing it closes the store.</summary>
 /// <param name="Store">The store.</param>
 /// <param name="Description">"SQLite file ..." or "PostgreSQL host:port/database": never a password.</param>
-public sealed record OpenedDeliveryStore(IDeliveryStore Store, string Description) : IAsyncDisposable
+/// <param name="Shared">
+/// True when other hosts may work on the same queue (PostgreSQL): a host must then never return every in-flight
+/// delivery to pending on start (<see cref="IDeliveryStore.RecoverInFlightAsync"/>), which would take other hosts'
+/// running deliveries; the leases of a host that died run out instead, and the other hosts take its deliveries.
+/// </param>
+public sealed record OpenedDeliveryStore(IDeliveryStore Store, string Description, bool Shared) : IAsyncDisposable
 {
     /// <summary>Closes the store's connections.</summary>
     public async ValueTask DisposeAsync()
@@ -50,11 +55,11 @@ public static class DeliveryStores
         if (kind == StoreKind.PostgreSql)
         {
             var postgres = await PostgreSqlDeliveryStore.OpenAsync(connectionString!, mode, logger, cancellationToken);
-            return new OpenedDeliveryStore(postgres, $"PostgreSQL {postgres.Where}");
+            return new OpenedDeliveryStore(postgres, $"PostgreSQL {postgres.Where}", Shared: true);
         }
 
         var sqlite = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
-        return new OpenedDeliveryStore(sqlite, $"SQLite file {sqlite.Path}");
+        return new OpenedDeliveryStore(sqlite, $"SQLite file {sqlite.Path}", Shared: false);
     }
 
     /// <summary>Which store a setting names, and the PostgreSQL connection string; the error never repeats the setting past its kind (it may hold a password).</summary>

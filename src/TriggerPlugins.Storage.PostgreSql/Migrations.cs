@@ -52,6 +52,17 @@ internal static class Migrations
             CREATE INDEX deliveries_by_created ON deliveries (created_at, id);
             CREATE INDEX deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
             """),
+        new(2, "per-call order and leases", """
+            ALTER TABLE deliveries ADD COLUMN call_key text NOT NULL DEFAULT '';
+            ALTER TABLE deliveries ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+            ALTER TABLE deliveries ADD COLUMN lease_owner text;
+            ALTER TABLE deliveries ADD COLUMN lease_expires_at timestamptz;
+            UPDATE deliveries SET call_key = event_id;
+            CREATE INDEX deliveries_by_call ON deliveries (call_key, seq);
+            CREATE INDEX deliveries_due_by_account ON deliveries (status, account, seq);
+            CREATE INDEX deliveries_leases ON deliveries (lease_expires_at) WHERE status = 'in-flight';
+            CREATE INDEX deliveries_by_event ON deliveries (event_id);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

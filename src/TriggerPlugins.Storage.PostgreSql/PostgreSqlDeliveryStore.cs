@@ -30,6 +30,68 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         AND (@since::timestamptz IS NULL OR updated_at >= @since)
         """;
 
+    // The advisory lock that serializes claims across hosts (see ClaimDueAsync); distinct from the migration lock.
+    private const long ClaimLockKey = Migrations.LockKey + 1;
+
+    private const string InsertManySql = $"""
+        INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, call_key, event_hash,
+                                status, attempts, created_at, updated_at, next_attempt_at, window_start)
+        SELECT n.id, n.event_id, n.event_json, n.trigger_name, n.action_index, n.plugin, n.account, n.configuration, n.call_key, n.event_hash,
+               'pending', 0, @now, @now, @now, @now
+        FROM unnest(@ids, @event_ids, @event_jsons, @trigger_names, @action_indexes, @plugins, @accounts, @configurations, @call_keys, @event_hashes)
+             WITH ORDINALITY AS n (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, call_key, event_hash, ord)
+        ORDER BY n.ord
+        ON CONFLICT (id) DO NOTHING
+        RETURNING {Columns}
+        """;
+
+    // The same choice as the SQLite store's, in one statement: first the deliveries whose lease ran out (their worker
+    // died; whatever their account's share), then per account with pending work (a skip-scan of the (status, account,
+    // seq) index) its oldest due deliveries up to its free capacity, taken round-robin: every account's first before
+    // any account's second. A delivery waits while an earlier delivery of its call is pending or in flight, or while
+    // any other delivery of its call is in flight under a live lease: one call, one delivery at a time, on all hosts.
+    // The UPDATE re-checks each row under its lock, so a row settled since the snapshot is left alone.
+    private const string ClaimSql = $"""
+        WITH RECURSIVE accounts(account) AS (
+            SELECT min(account) FROM deliveries WHERE status = 'pending'
+            UNION ALL
+            SELECT (SELECT min(account) FROM deliveries WHERE status = 'pending' AND account > accounts.account)
+            FROM accounts WHERE accounts.account IS NOT NULL
+        ),
+        expired AS (
+            SELECT id, seq, 0::bigint AS turn FROM deliveries
+            WHERE status = 'in-flight' AND lease_expires_at <= @now
+            ORDER BY seq LIMIT @limit
+        ),
+        due AS (
+            SELECT p.id, p.seq, row_number() OVER (PARTITION BY a.account ORDER BY p.seq) AS turn
+            FROM accounts a
+            CROSS JOIN LATERAL (
+                SELECT d.id, d.seq FROM deliveries d
+                WHERE d.status = 'pending' AND d.account = a.account AND d.next_attempt_at <= @now
+                  AND NOT EXISTS (SELECT 1 FROM deliveries e
+                                  WHERE e.call_key = d.call_key AND e.id <> d.id
+                                    AND ((e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
+                                         OR (e.status = 'in-flight' AND e.lease_expires_at > @now)))
+                ORDER BY d.seq
+                LIMIT greatest(least(@capacity - coalesce((@busy::jsonb ->> a.account)::integer, 0), @limit), 0)
+            ) p
+            WHERE a.account IS NOT NULL
+        ),
+        chosen AS (
+            SELECT id FROM (SELECT id, seq, turn FROM expired UNION ALL SELECT id, seq, turn FROM due) c
+            ORDER BY turn, seq LIMIT @limit
+        ),
+        locked AS (
+            SELECT id FROM deliveries WHERE id IN (SELECT id FROM chosen) FOR UPDATE SKIP LOCKED
+        )
+        UPDATE deliveries
+        SET status = 'in-flight', attempts = attempts + 1, updated_at = @now, lease_owner = @owner, lease_expires_at = @expires
+        WHERE id IN (SELECT id FROM locked)
+          AND (status = 'pending' OR (status = 'in-flight' AND lease_expires_at <= @now))
+        RETURNING {Columns}
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
 
     private PostgreSqlDeliveryStore(NpgsqlDataSource dataSource, string where)
@@ -99,44 +161,148 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
     public async Task<EnqueueResult> EnqueueAsync(NewDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(delivery);
+        return (await EnqueueManyAsync([delivery], now, cancellationToken))[0];
+    }
 
-        // The insert returns the new row; a known id inserts nothing (after waiting for a concurrent insert of the same id
-        // to commit), and the stored row is read by a second statement, whose snapshot sees that commit.
-        var inserted = await QueryAsync(
-            $"""
-            INSERT INTO deliveries (id, event_id, event_json, trigger_name, action_index, plugin, account, configuration,
-                                    status, attempts, created_at, updated_at, next_attempt_at, window_start, event_hash)
-            VALUES (@id, @event_id, @event_json, @trigger_name, @action_index, @plugin, @account, @configuration,
-                    'pending', 0, @now, @now, @now, @now, @event_hash)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING {Columns}
-            """,
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<EnqueueResult>> EnqueueManyAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deliveries);
+        if (deliveries.Count == 0)
+        {
+            return [];
+        }
+
+        // One statement for the group (one commit: one WAL flush), rows numbered (seq) in list order. A known id inserts
+        // nothing, after waiting for a concurrent insert of the same id to commit; the stored rows are then read by a
+        // second statement, whose snapshot sees that commit.
+        var inserted = (await QueryAsync(
+            InsertManySql,
             p =>
             {
-                p.AddWithValue("id", delivery.Id);
-                p.AddWithValue("event_id", delivery.EventId);
-                p.AddWithValue("event_json", delivery.EventJson);
-                p.AddWithValue("event_hash", delivery.EventHash);
-                p.AddWithValue("trigger_name", delivery.TriggerName);
-                p.AddWithValue("action_index", delivery.ActionIndex);
-                p.AddWithValue("plugin", delivery.Action.Plugin);
-                p.AddWithValue("account", delivery.Action.Account);
-                p.AddWithValue("configuration", delivery.Action.Configuration);
+                p.AddWithValue("ids", deliveries.Select(d => d.Id).ToArray());
+                p.AddWithValue("event_ids", deliveries.Select(d => d.EventId).ToArray());
+                p.AddWithValue("event_jsons", deliveries.Select(d => d.EventJson).ToArray());
+                p.AddWithValue("trigger_names", deliveries.Select(d => d.TriggerName).ToArray());
+                p.AddWithValue("action_indexes", deliveries.Select(d => d.ActionIndex).ToArray());
+                p.AddWithValue("plugins", deliveries.Select(d => d.Action.Plugin).ToArray());
+                p.AddWithValue("accounts", deliveries.Select(d => d.Action.Account).ToArray());
+                p.AddWithValue("configurations", deliveries.Select(d => d.Action.Configuration).ToArray());
+                p.AddWithValue("call_keys", deliveries.Select(d => d.CallKey).ToArray());
+                p.AddWithValue("event_hashes", deliveries.Select(d => d.EventHash).ToArray());
                 AddTime(p, "now", now);
             },
             Read,
-            cancellationToken);
-        if (inserted.Count == 1)
+            cancellationToken)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+        var known = inserted.Count == deliveries.Count
+            ? []
+            : (await QueryAsync($"SELECT {Columns} FROM deliveries WHERE id = ANY(@ids)", p => p.AddWithValue("ids", deliveries.Where(d => !inserted.ContainsKey(d.Id)).Select(d => d.Id).ToArray()), Read, cancellationToken))
+                .ToDictionary(r => r.Id, StringComparer.Ordinal);
+
+        var results = new List<EnqueueResult>(deliveries.Count);
+        foreach (var delivery in deliveries)
         {
-            return new EnqueueResult(inserted[0], Created: true);
+            // The same id twice in one group: the first one is created, the second finds it.
+            // A known id with other content is a conflict (EventHashes): nothing was added, and the caller must say so.
+            results.Add(inserted.Remove(delivery.Id, out var created) ? new EnqueueResult(created, Created: true)
+                : known.TryGetValue(delivery.Id, out var stored) || TryFind(results, delivery.Id, out stored)
+                    ? new EnqueueResult(stored, Created: false) { Conflict = !string.Equals(stored.EventHash ?? EventHashes.Of(stored.EventJson), delivery.EventHash, StringComparison.Ordinal) }
+                : throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued (discarded by another host?)."));
         }
 
-        var known = await GetAsync(delivery.Id, cancellationToken)
-            ?? throw new InvalidOperationException($"Delivery {delivery.Id} vanished right after it was enqueued (discarded by another host?).");
-        return new EnqueueResult(known, Created: false)
+        return results;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Claims are serialized across hosts by a transaction-scoped advisory lock: each claim's snapshot then sees every
+    /// earlier claim, which the per-call rule needs (<c>FOR UPDATE SKIP LOCKED</c> alone would let two hosts take two
+    /// deliveries of one call, each unaware of the other's uncommitted claim). <c>SKIP LOCKED</c> still keeps a claim
+    /// from waiting on rows a worker is settling. A claim is one statement, so the lock is held for milliseconds.
+    /// </remarks>
+    public async Task<IReadOnlyList<DeliveryRecord>> ClaimDueAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        try
         {
-            Conflict = !string.Equals(known.EventHash ?? EventHashes.Of(known.EventJson), delivery.EventHash, StringComparison.Ordinal),
-        };
+            return await ClaimInTransactionAsync(claim, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Fault(e);
+        }
+    }
+
+    private async Task<IReadOnlyList<DeliveryRecord>> ClaimInTransactionAsync(DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            serialize.Parameters.AddWithValue("key", ClaimLockKey);
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand(ClaimSql, connection, transaction);
+        AddTime(command.Parameters, "now", claim.Now);
+        AddTime(command.Parameters, "expires", claim.Now + claim.LeaseDuration);
+        command.Parameters.AddWithValue("owner", claim.Owner);
+        command.Parameters.AddWithValue("limit", claim.Limit);
+        command.Parameters.AddWithValue("capacity", claim.PerAccountCapacity);
+        command.Parameters.Add(new NpgsqlParameter("busy", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(claim.BusyByAccount) });
+        var claimed = new List<DeliveryRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claimed.Add(Read(reader));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return [.. claimed.OrderBy(c => c.Sequence)];
+    }
+
+    /// <inheritdoc />
+    public Task<int> ReleaseLeasesAsync(string owner, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE status = 'in-flight' AND lease_owner = @owner",
+            p =>
+            {
+                p.AddWithValue("owner", owner);
+                AddTime(p, "now", now);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT min(next_attempt_at) FROM deliveries WHERE status = 'pending'", _ => { }, r => r.IsDBNull(0) ? (DateTimeOffset?)null : r.GetFieldValue<DateTimeOffset>(0), cancellationToken))[0];
+
+    /// <inheritdoc />
+    public async Task<QueueStats> GetStatsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(
+            "SELECT status, count(*), min(created_at) FROM deliveries GROUP BY status",
+            _ => { },
+            r => (Status: DeliveryRows.ParseStatus(r.GetString(0)), Count: r.GetInt64(1), Oldest: r.GetFieldValue<DateTimeOffset>(2)),
+            cancellationToken);
+        return new QueueStats(
+            rows.ToDictionary(r => r.Status, r => r.Count),
+            rows.Where(r => r.Status == DeliveryStatus.Pending).Select(r => (DateTimeOffset?)r.Oldest).FirstOrDefault());
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> IsWritableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Reachable, this login accepted, and a primary that takes writes (not a standby, not read-only).
+            return (await QueryAsync("SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'", _ => { }, r => r.GetBoolean(0), cancellationToken))[0];
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -263,7 +429,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
     /// </remarks>
     public Task<int> RecoverInFlightAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
-            "UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now WHERE status = 'in-flight'",
+            "UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now, lease_owner = NULL, lease_expires_at = NULL WHERE status = 'in-flight'",
             p => AddTime(p, "now", now),
             cancellationToken);
 
@@ -312,6 +478,12 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         p.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = filter.Since is { } since ? DateTimeOffset.FromUnixTimeMilliseconds(since.ToUnixTimeMilliseconds()) : DBNull.Value });
     }
 
+    private static bool TryFind(List<EnqueueResult> results, string id, out DeliveryRecord record)
+    {
+        record = results.LastOrDefault(r => r.Record.Id == id)?.Record!;
+        return record is not null;
+    }
+
     private static void AddTime(NpgsqlParameterCollection parameters, string name, DateTimeOffset value) =>
         parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.TimestampTz) { Value = DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()) });
 
@@ -326,7 +498,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         Action<NpgsqlParameterCollection> bind,
         CancellationToken cancellationToken) =>
         await ExecuteAsync(
-            $"UPDATE deliveries SET status = @to, updated_at = @now, {assignments} WHERE id = @id AND status = @from",
+            $"UPDATE deliveries SET status = @to, updated_at = @now, lease_owner = NULL, lease_expires_at = NULL, {assignments} WHERE id = @id AND status = @from",
             p =>
             {
                 p.AddWithValue("id", id);

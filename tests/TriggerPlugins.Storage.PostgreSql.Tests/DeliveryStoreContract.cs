@@ -309,6 +309,119 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
         Assert.Equal((1, T0.AddMinutes(1)), (records.Single(r => r.Id == Delivery("a").Id).Attempts, records.Single(r => r.Id == Delivery("a").Id).NextAttemptAt));
         Assert.NotNull(await reopened.TryClaimAsync(Delivery("a").Id, T0.AddMinutes(1), default));
     }
+
+    // ---- Leases (ClaimDueAsync): the workers of one host or of several.
+    private static DeliveryClaim Claim(string owner, DateTimeOffset now, int limit = 10, int capacity = 16, Dictionary<string, int>? busy = null) =>
+        new(owner, now, TimeSpan.FromMinutes(5), limit, capacity, busy ?? []);
+
+    [Fact]
+    public async Task One_calls_deliveries_are_taken_one_at_a_time_in_accept_order()
+    {
+        var first = Delivery("call-1", "a-trigger");
+        var second = Delivery("call-1", "b-trigger");
+        await Store.EnqueueManyAsync([second, first], T0, default);
+
+        var claimed = await Store.ClaimDueAsync(Claim("w1", T0), default);
+        Assert.Equal([second.Id], claimed.Select(d => d.Id));
+        Assert.Empty(await Store.ClaimDueAsync(Claim("w2", T0), default));
+
+        await Store.RescheduleAsync(second.Id, T0.AddMinutes(1), "HTTP 503", T0, default);
+        Assert.Empty(await Store.ClaimDueAsync(Claim("w2", T0.AddSeconds(30)), default));
+
+        var retried = await Store.ClaimDueAsync(Claim("w2", T0.AddMinutes(1)), default);
+        Assert.Equal([second.Id], retried.Select(d => d.Id));
+        await Store.MarkSucceededAsync(second.Id, ActionOutcome.Success("ticket-1"), T0.AddMinutes(1), default);
+        Assert.Equal([first.Id], (await Store.ClaimDueAsync(Claim("w2", T0.AddMinutes(1)), default)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task Claims_alternate_between_accounts_so_a_backlog_never_starves_another_account()
+    {
+        await Store.EnqueueManyAsync([.. Enumerable.Range(1, 6).Select(i => Delivery($"big-{i}", account: "big"))], T0, default);
+        await Store.EnqueueManyAsync([.. Enumerable.Range(1, 2).Select(i => Delivery($"small-{i}", account: "small"))], T0, default);
+
+        var claimed = await Store.ClaimDueAsync(Claim("w1", T0, limit: 4), default);
+
+        Assert.Equal(["big-1", "big-2", "small-1", "small-2"], claimed.Select(d => d.EventId).Order());
+    }
+
+    [Fact]
+    public async Task An_account_gets_at_most_its_free_capacity()
+    {
+        await Store.EnqueueManyAsync([.. Enumerable.Range(1, 5).Select(i => Delivery($"c-{i}"))], T0, default);
+
+        var claimed = await Store.ClaimDueAsync(Claim("w1", T0, capacity: 3, busy: new() { ["contoso"] = 2 }), default);
+
+        var single = Assert.Single(claimed);
+        Assert.Equal(("c-1", "w1", DeliveryStatus.InFlight, 1, T0.AddMinutes(5)), (single.EventId, single.LeaseOwner, single.Status, single.Attempts, single.LeaseExpiresAt));
+    }
+
+    [Fact]
+    public async Task A_dead_hosts_deliveries_come_back_when_their_lease_expires_and_a_release_returns_them_at_once()
+    {
+        await Store.EnqueueManyAsync([Delivery("call-1"), Delivery("call-2")], T0, default);
+        Assert.Equal(2, (await Store.ClaimDueAsync(Claim("dead", T0), default)).Count);
+        var other = await OpenAnotherAsync();
+
+        Assert.Empty(await other.ClaimDueAsync(Claim("alive", T0.AddMinutes(4)), default));
+        var taken = await other.ClaimDueAsync(Claim("alive", T0.AddMinutes(5)), default);
+        Assert.Equal(2, taken.Count);
+        Assert.All(taken, d => Assert.Equal(("alive", 2), (d.LeaseOwner, d.Attempts)));
+
+        Assert.Equal(0, await Store.ReleaseLeasesAsync("dead", T0.AddMinutes(6), default));
+        Assert.Equal(2, await other.ReleaseLeasesAsync("alive", T0.AddMinutes(6), default));
+        var released = await Store.ListAsync(DeliveryStatus.Pending, 10, default);
+        Assert.Equal(2, released.Count);
+        Assert.All(released, d => Assert.Equal((null, null, T0.AddMinutes(6)), (d.LeaseOwner, d.LeaseExpiresAt, d.NextAttemptAt)));
+    }
+
+    [Fact]
+    public async Task A_group_enqueue_keeps_known_ids_as_they_are_and_numbers_new_ones_in_order()
+    {
+        var first = await Store.EnqueueManyAsync([Delivery("call-1"), Delivery("call-2")], T0, default);
+        var again = await Store.EnqueueManyAsync([Delivery("call-2"), Delivery("call-3"), Delivery("call-3")], T0.AddMinutes(1), default);
+
+        Assert.All(first, r => Assert.True(r.Created));
+        Assert.Equal([false, true, false], again.Select(r => r.Created));
+        Assert.Equal(first[1].Record.Sequence, again[0].Record.Sequence);
+        Assert.True(first[1].Record.Sequence > first[0].Record.Sequence);
+        Assert.True(again[1].Record.Sequence > first[1].Record.Sequence);
+        Assert.Equal(("call-3", again[1].Record.Sequence), (again[2].Record.CallKey, again[2].Record.Sequence));
+    }
+
+    [Fact]
+    public async Task Hosts_claiming_at_once_never_take_one_delivery_twice_nor_two_of_one_call()
+    {
+        var hosts = new[] { Store, await OpenAnotherAsync(), await OpenAnotherAsync() };
+        var deliveries = Enumerable.Range(0, 30).SelectMany(call => new[] { Delivery($"call-{call}", "first"), Delivery($"call-{call}", "second") }).ToList();
+        await Store.EnqueueManyAsync(deliveries, T0, default);
+        var taken = new List<DeliveryRecord>();
+
+        for (var round = 0; round < 10 && taken.Count < deliveries.Count; round++)
+        {
+            var claims = await Task.WhenAll(hosts.Select((h, i) => h.ClaimDueAsync(Claim($"host-{i}", T0, limit: 7), default)));
+            var batch = claims.SelectMany(c => c).ToList();
+            Assert.Equal(batch.Count, batch.Select(b => b.CallKey).Distinct().Count());
+            taken.AddRange(batch);
+            await Task.WhenAll(batch.Select(b => Store.MarkSucceededAsync(b.Id, ActionOutcome.Success("x"), T0, default)));
+        }
+
+        Assert.Equal(deliveries.Select(d => d.Id).Order(), taken.Select(t => t.Id).Order());
+    }
+
+    [Fact]
+    public async Task Next_due_and_stats_follow_the_queue()
+    {
+        Assert.Null(await Store.NextDueAsync(default));
+        await Store.EnqueueAsync(Delivery("a"), T0, default);
+        await Store.EnqueueAsync(Delivery("b"), T0.AddMinutes(1), default);
+        await Store.ClaimDueAsync(Claim("host-1", T0.AddMinutes(1), limit: 1), default);
+
+        Assert.Equal(T0.AddMinutes(1), await Store.NextDueAsync(default));
+        var stats = await Store.GetStatsAsync(default);
+        Assert.Equal((1L, 1L, T0.AddMinutes(1)), (stats.CountByStatus[DeliveryStatus.Pending], stats.CountByStatus[DeliveryStatus.InFlight], stats.OldestPendingCreatedAt));
+        Assert.True(await Store.IsWritableAsync(default));
+    }
 }
 
 /// <summary>The contract on the default store: SQLite in a data folder.</summary>

@@ -31,6 +31,9 @@ internal sealed class HostSession : IAsyncDisposable
 
     public IDeliveryStore? Store => _store?.Store;
 
+    /// <summary>True when other hosts may share the queue (see <see cref="OpenedDeliveryStore.Shared"/>).</summary>
+    public bool StoreIsShared => _store?.Shared ?? false;
+
     public DeliveryProcessor? Processor { get; private set; }
 
     public DispatchService? Dispatcher { get; private set; }

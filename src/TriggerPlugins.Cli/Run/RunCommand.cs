@@ -3,8 +3,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Host.Delivery;
-using TriggerPlugins.Host.Events;
 using TriggerPlugins.Storage.PostgreSql;
+using TriggerPlugins.Host.Events;
 
 namespace TriggerPlugins.Cli.Run;
 

@@ -776,6 +776,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         p.AddWithValue("$since", filter.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
     }
 
+    private static DeliveryStatus ParseStatus(string text) => DeliveryRows.ParseStatus(text);
+
     private async Task<bool> TransitionAsync(
         string id,
         DeliveryStatus from,
