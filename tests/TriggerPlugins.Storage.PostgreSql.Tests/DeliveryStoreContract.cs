@@ -376,6 +376,25 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dead_letter_drops_its_lease_keeps_its_code_does_not_hold_up_its_call_and_is_claimed_again_once_retried()
+    {
+        await Store.EnqueueManyAsync([Delivery("call-1", "first"), Delivery("call-1", "second")], T0, default);
+        var first = Assert.Single(await Store.ClaimDueAsync(Claim("host-a", T0), default));
+        Assert.True(await Store.DeadLetterAsync(first.Id, "invalid client secret", "auth.invalid-secret", T0, default));
+        var dead = await Store.GetAsync(first.Id, default);
+        Assert.Equal((DeliveryStatus.DeadLettered, null, null, "auth.invalid-secret"), (dead!.Status, dead.LeaseOwner, dead.LeaseExpiresAt, dead.FailureCode));
+
+        var other = await OpenAnotherAsync();
+        var second = Assert.Single(await other.ClaimDueAsync(Claim("host-b", T0), default));
+        Assert.Equal(Delivery("call-1", "second").Id, second.Id);
+        Assert.True(await other.MarkSucceededAsync(second.Id, ActionOutcome.Success("x"), T0, default));
+
+        Assert.Equal(1, await other.RetryManyAsync(new DeliveryFilter { Code = "auth.*" }, T0.AddHours(1), default));
+        var again = Assert.Single(await other.ClaimDueAsync(Claim("host-b", T0.AddHours(1)), default));
+        Assert.Equal((first.Id, "host-b", 2, T0.AddHours(1).AddMinutes(5)), (again.Id, again.LeaseOwner, again.Attempts, again.LeaseExpiresAt));
+    }
+
+    [Fact]
     public async Task A_group_enqueue_keeps_known_ids_as_they_are_and_numbers_new_ones_in_order()
     {
         var first = await Store.EnqueueManyAsync([Delivery("call-1"), Delivery("call-2")], T0, default);
