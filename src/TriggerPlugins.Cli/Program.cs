@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TriggerPlugins.Cli.Admin;
 using TriggerPlugins.Cli.Check;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Cli.Deliveries;
@@ -20,6 +21,7 @@ var root = new RootCommand("triggers: the TriggerPlugins host. Runs call events 
     CheckCommand.Create(),
     DeliveriesCommand.Create(),
     EmulatorCommand.Create(),
+    AdminCommand.Create(),
 };
 
 var parseResult = root.Parse(args);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Admin;
 using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Intake;
@@ -193,6 +194,14 @@ public sealed class TriggersServer : IAsyncDisposable
         services.AddSingleton(sp => new EventIntake(store, sp.GetRequiredService<RunningConfiguration>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EventIntake>>()));
         services.AddSingleton<ConfigWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
+
+        // The admin console edits the same config folder; a save reloads at once rather than after the watcher's quiet delay.
+        services.AddSingleton<IAdminConsoleEvents, AdminConsoleEvents>();
+        services.AddAdminConsole(console =>
+        {
+            console.ConfigDirectory = options.ConfigDirectory;
+            console.DataDirectory = options.DataDirectory;
+        });
         services.AddHostedService<WorkerService>();
         services.AddHostedService<QueueSampler>();
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -203,9 +212,22 @@ public sealed class TriggersServer : IAsyncDisposable
         var app = builder.Build();
         app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<ServerState>().BeginStop);
         app.MapTriggersApi();
+        app.MapAdminConsole();
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
+}
+
+/// <summary>What the admin console tells the service: a saved config folder is reloaded now; retried deliveries need nothing (the workers poll the store).</summary>
+internal sealed class AdminConsoleEvents(ConfigWatcher watcher) : IAdminConsoleEvents
+{
+    public Task ConfigurationSavedAsync(CancellationToken cancellationToken)
+    {
+        watcher.Reload();
+        return Task.CompletedTask;
+    }
+
+    public Task DeliveriesRetriedAsync(IReadOnlyList<string> deliveryIds, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The configuration CreateAsync loaded and checked, for the <see cref="RunningConfiguration"/> to start with.</summary>

@@ -18,31 +18,33 @@ public sealed class ApiKeys
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    private readonly IReadOnlyList<byte[]> _hashes;
+    private readonly string _dataDirectory;
+    private readonly byte[]? _environmentHash;
+    private readonly Lock _reload = new();
+    private Snapshot _current;
 
-    private ApiKeys(IReadOnlyList<byte[]> hashes, bool allowAnonymousLoopback)
+    private ApiKeys(string dataDirectory, byte[]? environmentHash, bool allowAnonymousLoopback)
     {
-        _hashes = hashes;
+        _dataDirectory = dataDirectory;
+        _environmentHash = environmentHash;
         AllowAnonymousLoopback = allowAnonymousLoopback;
+        _current = Read();
     }
 
     /// <summary>True when requests without a key are accepted from loopback addresses.</summary>
     public bool AllowAnonymousLoopback { get; }
 
     /// <summary>How many keys are known.</summary>
-    public int Count => _hashes.Count;
+    public int Count => Current().Hashes.Count;
 
     /// <summary>Loads the managed keys of <paramref name="dataDirectory"/> and adds <paramref name="environmentKey"/>.</summary>
+    /// <remarks>
+    /// The file is read again when it changes (a key added with `serve add-key` or in the admin console works at once,
+    /// and a removed one stops working); a file that became unreadable keeps the keys read before, so a bad edit never
+    /// locks every client out.
+    /// </remarks>
     public static ApiKeys Load(string dataDirectory, string? environmentKey, bool allowAnonymousLoopback)
-    {
-        var hashes = ReadFile(dataDirectory).Select(k => Convert.FromHexString(k.Sha256)).ToList();
-        if (!string.IsNullOrWhiteSpace(environmentKey))
-        {
-            hashes.Add(Hash(environmentKey.Trim()));
-        }
-
-        return new ApiKeys(hashes, allowAnonymousLoopback);
-    }
+        => new(dataDirectory, string.IsNullOrWhiteSpace(environmentKey) ? null : Hash(environmentKey.Trim()), allowAnonymousLoopback);
 
     /// <summary>Creates a managed key named <paramref name="name"/>, stores its hash, and returns the key (shown once).</summary>
     public static string Add(string dataDirectory, string name)
@@ -82,7 +84,7 @@ public sealed class ApiKeys
 
         var presented = Hash(header["Bearer ".Length..].Trim());
         var match = false;
-        foreach (var hash in _hashes)
+        foreach (var hash in Current().Hashes)
         {
             match |= CryptographicOperations.FixedTimeEquals(hash, presented);
         }
@@ -91,6 +93,46 @@ public sealed class ApiKeys
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    // One stat per request: cheap next to the request, and it spares a file watcher whose events can be missed.
+    private Snapshot Current()
+    {
+        var current = Volatile.Read(ref _current);
+        if (LastWrite() == current.Written)
+        {
+            return current;
+        }
+
+        lock (_reload)
+        {
+            try
+            {
+                _current = Read();
+            }
+            catch (InvalidDataException)
+            {
+                _current = current with { Written = LastWrite() };
+            }
+
+            return _current;
+        }
+    }
+
+    private Snapshot Read()
+    {
+        var written = LastWrite();
+        var hashes = ReadFile(_dataDirectory).Select(k => Convert.FromHexString(k.Sha256)).ToList();
+        if (_environmentHash is not null)
+        {
+            hashes.Add(_environmentHash);
+        }
+
+        return new Snapshot(hashes, written);
+    }
+
+    private DateTime LastWrite() => File.GetLastWriteTimeUtc(Path.Combine(_dataDirectory, FileName));
+
+    private sealed record Snapshot(IReadOnlyList<byte[]> Hashes, DateTime Written);
 
     private static List<StoredKey> ReadFile(string dataDirectory)
     {
