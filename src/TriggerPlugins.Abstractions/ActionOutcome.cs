@@ -28,20 +28,3 @@ public abstract record ActionOutcome
     /// <param name="code">A stable code for the kind of failure (for example <c>auth.invalid-secret</c>).</param>
     public static ActionFailedPermanent Permanent(string reason, string? code = null) => new(reason, code);
 }
-
-/// <summary>A record was created (or found, on a retry).</summary>
-/// <param name="ExternalId">The record's id in the remote system.</param>
-/// <param name="Number">The record's human-readable number, if any.</param>
-/// <param name="Url">Where a person can open the record, if known.</param>
-/// <param name="Notes">What is worth knowing about how it was created.</param>
-public sealed record ActionSucceeded(string ExternalId, string? Number, Uri? Url, IReadOnlyList<string> Notes) : ActionOutcome;
-
-/// <summary>A failure worth retrying later.</summary>
-/// <param name="Reason">What went wrong.</param>
-/// <param name="RetryAfter">How long the remote system asked to wait, if it said.</param>
-public sealed record ActionFailedTransient(string Reason, TimeSpan? RetryAfter) : ActionOutcome;
-
-/// <summary>A failure that retrying cannot fix.</summary>
-/// <param name="Reason">What is wrong and what to fix.</param>
-/// <param name="Code">A stable code for the kind of failure, if any.</param>
-public sealed record ActionFailedPermanent(string Reason, string? Code) : ActionOutcome;

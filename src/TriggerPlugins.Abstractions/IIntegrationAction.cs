@@ -34,28 +34,3 @@ public interface IIntegrationAction
     /// <returns>The outcome: success, a transient failure worth retrying, or a permanent failure.</returns>
     Task<ActionOutcome> ExecuteAsync(ActionRequest request, CancellationToken cancellationToken);
 }
-
-/// <summary>
-/// Optional: an action that can show what it would send for a call, without any network call
-/// (used by <c>triggers render</c>).
-/// </summary>
-public interface IActionPreview
-{
-    /// <summary>Builds what <see cref="IIntegrationAction.ExecuteAsync"/> would send for the request.</summary>
-    /// <param name="request">The call and the settings.</param>
-    /// <param name="cancellationToken">Cancels the rendering.</param>
-    /// <returns>The rendered fields and the request body.</returns>
-    Task<ActionPreview> PreviewAsync(ActionRequest request, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// Optional: an action that can check an account against the remote service (used by <c>triggers check</c>).
-/// </summary>
-public interface IConnectionCheck
-{
-    /// <summary>Authenticates with the account and makes one harmless call to the remote service.</summary>
-    /// <param name="settings">The account (and a configuration, which may be empty) to check.</param>
-    /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>Whether the account works, with a message that says what failed.</returns>
-    Task<ConnectionCheckResult> CheckConnectionAsync(ActionSettings settings, CancellationToken cancellationToken);
-}

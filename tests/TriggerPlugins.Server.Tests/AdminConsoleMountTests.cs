@@ -29,7 +29,7 @@ public sealed class AdminConsoleMountTests
     public async Task A_key_created_while_the_service_runs_is_accepted_at_once_and_a_revoked_one_is_refused()
     {
         await using var server = await ServerFixture.StartAsync();
-        var keys = new ApiKeyStore(server.Data, TimeProvider.System);
+        using var keys = new ApiKeyStore(server.Data, TimeProvider.System);
         var created = await keys.CreateAsync("console-made", CancellationToken.None);
         Assert.NotNull(created);
         var firstEvent = File.ReadLines(Path.Combine(TriggersProcess.SamplesDirectory, "events", "calls.ndjson")).First().Replace("demo-0001", "key-reload-1", StringComparison.Ordinal);

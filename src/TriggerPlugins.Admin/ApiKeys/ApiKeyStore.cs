@@ -18,7 +18,7 @@ public sealed record ApiKey(string Name, string Sha256, string? Prefix = null, D
 /// key is 24 random bytes, shown once and stored as its SHA-256: a key that random cannot be guessed from a fast
 /// hash, so the slow password hash is not needed, and checking a key on every event stays cheap.
 /// </summary>
-public sealed class ApiKeyStore
+public sealed class ApiKeyStore : IDisposable
 {
     /// <summary>The file, in the data folder.</summary>
     public const string FileName = "api-keys.json";
@@ -28,6 +28,9 @@ public sealed class ApiKeyStore
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Releases the lock that serialises writes to the file (the service container disposes the singleton).</summary>
+    public void Dispose() => _gate.Dispose();
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
 

@@ -11,10 +11,13 @@ public sealed record SaveResult(bool Saved, IReadOnlyList<ValidationProblem> Pro
 /// The config folder as the console edits it: the files as they are (for the forms), the folder as the host loads it
 /// (for lists and checks), and saves that the host's own loader validates before anything is written.
 /// </summary>
-public sealed class ConfigFolder
+public sealed class ConfigFolder : IDisposable
 {
     private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly SemaphoreSlim _saveGate = new(1, 1);
+
+    /// <summary>Releases the lock that serialises writes to the file (the service container disposes the singleton).</summary>
+    public void Dispose() => _saveGate.Dispose();
     private readonly AdminConsoleOptions _options;
     private readonly PluginCatalog _plugins;
     private readonly IAdminConsoleEvents _events;

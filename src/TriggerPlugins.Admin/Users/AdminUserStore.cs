@@ -38,7 +38,7 @@ public enum SignInResult
 /// Identity's <see cref="PasswordHasher{TUser}"/> (shared framework, no extra package); after
 /// <see cref="MaxFailedAttempts"/> failures in a row an admin is locked out for <see cref="LockoutDuration"/>.
 /// </summary>
-public sealed class AdminUserStore
+public sealed class AdminUserStore : IDisposable
 {
     /// <summary>The file, in the data folder.</summary>
     public const string FileName = "admin-users.json";
@@ -60,6 +60,9 @@ public sealed class AdminUserStore
 
     private readonly PasswordHasher<AdminUser> _hasher = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Releases the lock that serialises writes to the file (the service container disposes the singleton).</summary>
+    public void Dispose() => _gate.Dispose();
     private readonly string _path;
     private readonly TimeProvider _timeProvider;
 

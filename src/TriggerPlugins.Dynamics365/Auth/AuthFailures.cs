@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using System.Text.RegularExpressions;
 using Microsoft.Identity.Client;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Http;
 using TriggerPlugins.Dynamics365.Settings;
 
 namespace TriggerPlugins.Dynamics365.Auth;
@@ -12,7 +13,7 @@ namespace TriggerPlugins.Dynamics365.Auth;
 /// </summary>
 internal static partial class AuthFailures
 {
-    public static ActionOutcome ToOutcome(MsalException exception, AccountSettings account)
+    public static ActionOutcome ToOutcome(MsalException exception, AccountSettings account, TimeProvider time)
     {
         var authority = account.AuthorityUri?.Host ?? "Azure AD";
         if (exception is MsalServiceException service)
@@ -62,7 +63,7 @@ internal static partial class AuthFailures
             {
                 return ActionOutcome.Transient(
                     $"The Azure AD token endpoint ({authority}) is unavailable (HTTP {status}{CodeSuffix(code)}).",
-                    RetryAfter(service));
+                    RetryAfterHeader.Parse(service.Headers?.RetryAfter, time));
             }
 
             return ActionOutcome.Permanent(
@@ -106,17 +107,6 @@ internal static partial class AuthFailures
     }
 
     private static string CodeSuffix(string? code) => code is null ? string.Empty : $", AADSTS{code}";
-
-    private static TimeSpan? RetryAfter(MsalServiceException exception)
-    {
-        var retryAfter = exception.Headers?.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
-    }
 
     // Azure AD appends "Trace ID: ... Correlation ID: ... Timestamp: ..." lines: keep the sentence that matters.
     private static string FirstLine(string message)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Text;
@@ -11,15 +10,18 @@ using Microsoft.Identity.Client;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Auth;
+using TriggerPlugins.Dynamics365.Http;
 using TriggerPlugins.Dynamics365.Settings;
 
 namespace TriggerPlugins.Dynamics365.Dataverse;
 
 /// <summary>
-/// Sends requests to one environment's Web API v9.2 with the account's token: OData headers, a
-/// per-request timeout, one retry with a fresh token on 401, and transport failures turned into outcomes.
+/// Sends requests to one environment's Web API v9.2 and turns transport failures into outcomes, with a per-request
+/// timeout. The <see cref="HttpClient"/> it is given carries the rest, as handlers (built by <see cref="Pipeline"/>):
+/// the token and its single retry on 401 (<see cref="BearerTokenHandler"/>), the OData headers
+/// (<see cref="ODataHeadersHandler"/>), then the user's service protection.
 /// </summary>
-internal sealed class DataverseClient
+internal sealed partial class DataverseClient
 {
     public const string ApiPath = "api/data/v9.2/";
 
@@ -31,19 +33,24 @@ internal sealed class DataverseClient
 
     private readonly AccountSettings _account;
     private readonly HttpClient _http;
-    private readonly AccessTokens _tokens;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
 
-    public DataverseClient(AccountSettings account, HttpClient http, AccessTokens tokens, ILogger logger)
+    /// <param name="http">A client over <see cref="Pipeline"/>.</param>
+    public DataverseClient(AccountSettings account, HttpClient http, TimeProvider time, ILogger logger)
     {
         _account = account;
         _http = http;
-        _tokens = tokens;
+        _time = time;
         _logger = logger;
         _timeout = TimeSpan.FromSeconds(account.RequestTimeoutSeconds ?? AccountSettings.DefaultRequestTimeoutSeconds);
         WebUrl = new Uri(account.WebUri!.GetLeftPart(UriPartial.Authority) + "/");
     }
+
+    /// <summary>The handlers every Web API request goes through, outermost first: token (and one retry on 401), OData headers, then <paramref name="inner"/>.</summary>
+    public static DelegatingHandler Pipeline(AccessTokens tokens, HttpMessageHandler inner, ILogger logger)
+        => new BearerTokenHandler(tokens.GetTokenAsync, logger) { InnerHandler = new ODataHeadersHandler { InnerHandler = inner } };
 
     /// <summary>The environment root, e.g. <c>https://contoso.crm4.dynamics.com/</c>.</summary>
     public Uri WebUrl { get; }
@@ -52,45 +59,13 @@ internal sealed class DataverseClient
     /// <exception cref="ActionFailure">No answer: Azure AD refused, the request timed out, or the connection failed.</exception>
     public async Task<DataverseReply> SendAsync(DataverseRequest request, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var reply = await SendOnceAsync(request, forceNewToken: attempt > 1, cancellationToken);
-            // A token can be revoked or expire early: one retry with a fresh one, then the 401 is the answer.
-            if (reply.Status == HttpStatusCode.Unauthorized && attempt == 1)
-            {
-                if (_logger.IsEnabled(LogLevel.Information))
-                {
-                    _logger.LogInformation("Dataverse rejected the cached token while trying to {Operation}; retrying once with a new token", request.Operation);
-                }
-
-                continue;
-            }
-
-            return reply;
-        }
-    }
-
-    /// <summary>Sends the request and returns the answer when it succeeded.</summary>
-    /// <exception cref="ActionFailure">Any failure, mapped to an outcome.</exception>
-    public async Task<JsonNode?> SendForSuccessAsync(DataverseRequest request, CancellationToken cancellationToken)
-    {
-        var reply = await SendAsync(request, cancellationToken);
-        return reply.IsSuccess ? reply.Body : throw new ActionFailure(DataverseErrors.ToOutcome(reply, WebUrl));
-    }
-
-    private async Task<DataverseReply> SendOnceAsync(DataverseRequest request, bool forceNewToken, CancellationToken cancellationToken)
-    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_timeout);
         var path = "/" + ApiPath + request.RelativeUrl.Split('?', 2)[0];
         try
         {
-            var token = await _tokens.GetTokenAsync(forceNewToken, timeout.Token);
             using var message = new HttpRequestMessage(request.Method, new Uri(WebUrl, ApiPath + request.RelativeUrl));
-            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            message.Headers.Add("OData-Version", "4.0");
-            message.Headers.Add("OData-MaxVersion", "4.0");
-            message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            message.Options.Set(BearerTokenHandler.Operation, request.Operation);
             if (request.ReturnRepresentation)
             {
                 message.Headers.Add("Prefer", "return=representation");
@@ -113,19 +88,21 @@ internal sealed class DataverseClient
             var started = Stopwatch.GetTimestamp();
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            var retryAfter = RetryAfterHeader.Parse(response.Headers.RetryAfter, _time);
             if (request.ChangeSet is not null && response.Content.Headers.ContentType?.MediaType == "multipart/mixed")
             {
-                return ChangeSet.ParseReply(response.StatusCode, text, RetryAfter(response), request.Operation, path);
+                return ChangeSet.ParseReply(response.StatusCode, text, retryAfter, request.Operation, path);
             }
 
             var body = ParseJson(text);
             DataverseMetrics.Request(WebUrl, _account.ClientId ?? _account.Username, response.StatusCode);
             if (_logger.IsEnabled(LogLevel.Debug))
             {
-                _logger.LogDebug("Dataverse {Method} {Path}{Query} answered {Status} in {ElapsedMs} ms", request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                LogAnswered(_logger, request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, elapsedMs);
             }
 
-            return new DataverseReply(response.StatusCode, body, RetryAfter(response), DataverseError.From(body), request.Operation, path);
+            return new DataverseReply(response.StatusCode, body, retryAfter, DataverseError.From(body), request.Operation, path);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -134,7 +111,7 @@ internal sealed class DataverseClient
         }
         catch (MsalException ex)
         {
-            throw new ActionFailure(AuthFailures.ToOutcome(ex, _account));
+            throw new ActionFailure(AuthFailures.ToOutcome(ex, _account, _time));
         }
         catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
@@ -150,6 +127,14 @@ internal sealed class DataverseClient
             throw new ActionFailure(ActionOutcome.Transient(
                 $"The connection to Dataverse at {WebUrl} broke while trying to {request.Operation} ({ex.Message})."));
         }
+    }
+
+    /// <summary>Sends the request and returns the answer when it succeeded.</summary>
+    /// <exception cref="ActionFailure">Any failure, mapped to an outcome.</exception>
+    public async Task<JsonNode?> SendForSuccessAsync(DataverseRequest request, CancellationToken cancellationToken)
+    {
+        var reply = await SendAsync(request, cancellationToken);
+        return reply.IsSuccess ? reply.Body : throw new ActionFailure(DataverseErrors.ToOutcome(reply, WebUrl));
     }
 
     private static JsonNode? ParseJson(string text)
@@ -170,20 +155,6 @@ internal sealed class DataverseClient
         }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
-    }
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "Dataverse {Method} {Path}{Query} answered {Status} in {ElapsedMs} ms")]
+    private static partial void LogAnswered(ILogger logger, HttpMethod method, string path, string query, int status, double elapsedMs);
 }

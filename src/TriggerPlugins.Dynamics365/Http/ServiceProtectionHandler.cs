@@ -245,6 +245,6 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         return response;
     }
 
-    private static TimeSpan RetryAfter(HttpResponseMessage response)
-        => response.Headers.RetryAfter?.Delta is { } delta && delta > TimeSpan.Zero ? delta : TimeSpan.FromSeconds(1);
+    private TimeSpan RetryAfter(HttpResponseMessage response)
+        => RetryAfterHeader.Parse(response.Headers.RetryAfter, _time) is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
 }

@@ -76,9 +76,10 @@ internal sealed class UserChannel : IDisposable
             handler, time, loggers.CreateLogger<ServiceProtectionHandler>(),
             requestsPerWindow: (int)Math.Ceiling(ServiceProtectionHandler.RequestsPerWindow / (double)scale),
             window: ServiceProtectionHandler.Window / scale);
-        _webApi = new HttpClient(ServiceProtection, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         Tokens = new AccessTokens(user, azureAd, time, loggers.CreateLogger<AccessTokens>());
-        Client = new DataverseClient(user, _webApi, Tokens, loggers.CreateLogger<DataverseClient>());
+        var clientLogger = loggers.CreateLogger<DataverseClient>();
+        _webApi = new HttpClient(DataverseClient.Pipeline(Tokens, ServiceProtection, clientLogger), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        Client = new DataverseClient(user, _webApi, time, clientLogger);
         Writer = new TicketWriter(Client, contacts, agents, loggers.CreateLogger<TicketWriter>());
         Calls = new CallTicketWriter(Client, contacts, Writer, time, loggers.CreateLogger<CallTicketWriter>());
         ClientId = user.ClientId;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Caching;
 using TriggerPlugins.Dynamics365.Dataverse;
 using TriggerPlugins.Dynamics365.Phones;
 using TriggerPlugins.Dynamics365.Settings;
@@ -51,16 +52,29 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
         var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);
         var plan = new Plan(configuration, call, incidentId, ticket, owner, phone);
 
-        var written = await contacts.WithContactAsync(client, phone, async match =>
+        Written written;
+        using (var contact = await contacts.ReserveAsync(client, phone, cancellationToken))
         {
-            if (match.Note is not null)
+            if (contact.Match.Note is not null)
             {
-                notes.Add(match.Note);
+                notes.Add(contact.Match.Note);
             }
 
-            var result = await WriteWithContactAsync(plan, match.Id, state, notes, cancellationToken);
-            return (result, match.Id is null && result.CreatedContact ? IncidentIds.NewContactOf(incidentId) : (Guid?)null);
-        }, cancellationToken);
+            try
+            {
+                written = await WriteWithContactAsync(plan, contact.Match.Id, state, notes, cancellationToken);
+            }
+            catch (ActionFailure failure)
+            {
+                contact.Failed(failure);
+                throw;
+            }
+
+            if (contact.Match.Id is null && written.CreatedContact)
+            {
+                contact.Created(IncidentIds.NewContactOf(incidentId));
+            }
+        }
 
         if (written.State is not { } after)
         {
@@ -232,7 +246,7 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
         }
 
         var record = reply.Body is JsonArray parts ? (index < parts.Count ? parts[index] : null) : reply.Body;
-        return TicketWriter.Text(record, "ticketnumber");
+        return ODataJson.Text(record, "ticketnumber");
     }
 
     private static Step? FailedStep(DataverseReply reply, List<(ChangeSetOperation Operation, Step Step)> operations)

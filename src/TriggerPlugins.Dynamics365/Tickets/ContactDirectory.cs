@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Caching;
 using TriggerPlugins.Dynamics365.Dataverse;
 using TriggerPlugins.Dynamics365.Phones;
 
@@ -29,55 +30,46 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
     private readonly KeyedLocks _locks = new();
 
     /// <summary>
-    /// Runs <paramref name="action"/> with the caller's contact (or, when there is none, a request to
-    /// create it in the same request); <paramref name="action"/> returns the id of a contact it created.
+    /// The caller's contact, reserved for one write: an existing contact (cached or looked up), or
+    /// <see cref="ContactMatch.New"/>, and then the number stays locked, across the environment, until the reservation
+    /// is disposed, so the write can create the contact and <see cref="ContactReservation.Created"/> record it before
+    /// the next call for the number looks.
     /// </summary>
-    public async Task<T> WithContactAsync<T>(DataverseClient client, PhoneNumber phone, Func<ContactMatch, Task<(T Result, Guid? CreatedContactId)>> action, CancellationToken cancellationToken)
+    public async Task<ContactReservation> ReserveAsync(DataverseClient client, PhoneNumber phone, CancellationToken cancellationToken)
     {
         var key = CacheKey(phone);
         if (_cache.TryGet(key, out var cached))
         {
-            return await WithCachedAsync(key, cached, action);
+            return new ContactReservation(this, key, ContactMatch.Existing(cached), fromCache: true, held: null);
         }
 
-        using (await _locks.AcquireAsync(key, cancellationToken))
-        {
-            if (!_cache.TryGet(key, out cached))
-            {
-                var found = await FindAsync(client, phone, cancellationToken);
-                if (found is null)
-                {
-                    var (result, created) = await action(ContactMatch.New);
-                    if (created is { } id)
-                    {
-                        _cache.Set(key, id, Lifetime);
-                    }
-
-                    return result;
-                }
-
-                _cache.Set(key, found.Id!.Value, Lifetime);
-                return (await action(found)).Result;
-            }
-        }
-
-        return await WithCachedAsync(key, cached, action);
-    }
-
-    private async Task<T> WithCachedAsync<T>(string key, Guid contactId, Func<ContactMatch, Task<(T Result, Guid? CreatedContactId)>> action)
-    {
+        var held = await _locks.AcquireAsync(key, cancellationToken);
         try
         {
-            return (await action(ContactMatch.Existing(contactId))).Result;
+            if (_cache.TryGet(key, out cached))
+            {
+                held.Dispose();
+                return new ContactReservation(this, key, ContactMatch.Existing(cached), fromCache: true, held: null);
+            }
+
+            var found = await FindAsync(client, phone, cancellationToken);
+            if (found is not null)
+            {
+                _cache.Set(key, found.Id!.Value, Lifetime);
+            }
+
+            return new ContactReservation(this, key, found ?? ContactMatch.New, fromCache: false, held);
         }
-        catch (ActionFailure failure) when (failure.Outcome is ActionFailedPermanent)
+        catch
         {
-            // The contact may have been deleted or merged in Dynamics since it was cached: look it up again next time
-            // (not on throttling or outages, where a lookup would only add load).
-            _cache.Remove(key);
+            held.Dispose();
             throw;
         }
     }
+
+    internal void Remember(string key, Guid contactId) => _cache.Set(key, contactId, Lifetime);
+
+    internal void Forget(string key) => _cache.Remove(key);
 
     /// <summary>The lookup request for a number (also shown by previews).</summary>
     public static string FindQuery(PhoneNumber phone)
@@ -95,7 +87,7 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
         var body = await client.SendForSuccessAsync(
             new DataverseRequest(HttpMethod.Get, FindQuery(phone), "find the caller's contact"), cancellationToken);
         // Dataverse compares text: a candidate is kept only when its number, re-read, is the caller's (never a false match).
-        var records = UserDirectory.Records(body).Where(r => phone.IsAnonymous || phone.IsSameNumber(Text(r, PhoneColumn))).ToList();
+        var records = ODataJson.Records(body).Where(r => phone.IsAnonymous || phone.IsSameNumber(ODataJson.Text(r, PhoneColumn))).ToList();
         if (records.Count == 0)
         {
             return null;
@@ -103,9 +95,9 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
 
         // Several contacts share the number: prefer one stored in E.164, then the lowest id, so every call picks the same.
         var chosen = records
-            .Select(r => (Record: r, Id: UserDirectory.Id(r, "contactid")))
+            .Select(r => (Record: r, Id: ODataJson.Id(r, "contactid")))
             .Where(r => r.Id is not null)
-            .OrderBy(r => phone.E164 is not null && Text(r.Record, PhoneColumn) == phone.E164 ? 0 : 1)
+            .OrderBy(r => phone.E164 is not null && ODataJson.Text(r.Record, PhoneColumn) == phone.E164 ? 0 : 1)
             .ThenBy(r => r.Id)
             .FirstOrDefault();
         if (chosen.Id is not { } id)
@@ -116,7 +108,7 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
         string? note = null;
         if (records.Count > 1)
         {
-            note = $"{records.Count} contacts have the caller's number; the ticket is linked to '{Text(chosen.Record, "fullname")}' ({id}), chosen by E.164 match, then lowest id.";
+            note = $"{records.Count} contacts have the caller's number; the ticket is linked to '{ODataJson.Text(chosen.Record, "fullname")}' ({id}), chosen by E.164 match, then lowest id.";
             if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("{Count} contacts share the caller's number; linking contact {ContactId}", records.Count, id);
@@ -125,9 +117,52 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
 
         return ContactMatch.Existing(id, note);
     }
+}
 
-    private static string? Text(JsonObject record, string attribute)
-        => record[attribute] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+/// <summary>
+/// A contact reserved by <see cref="ContactDirectory.ReserveAsync"/> for one write; disposing it lets the next call for
+/// the number go on. The writer reports what happened: a contact it created (<see cref="Created"/>), or a failure
+/// (<see cref="Failed"/>).
+/// </summary>
+internal sealed class ContactReservation : IDisposable
+{
+    private readonly ContactDirectory _directory;
+    private readonly string _key;
+    private readonly bool _fromCache;
+    private IDisposable? _held;
+
+    internal ContactReservation(ContactDirectory directory, string key, ContactMatch match, bool fromCache, IDisposable? held)
+    {
+        _directory = directory;
+        _key = key;
+        _fromCache = fromCache;
+        _held = held;
+        Match = match;
+    }
+
+    /// <summary>The contact to link, or <see cref="ContactMatch.New"/> when the write creates it.</summary>
+    public ContactMatch Match { get; }
+
+    /// <summary>The write created the caller's contact: later calls for the number use it.</summary>
+    public void Created(Guid contactId) => _directory.Remember(_key, contactId);
+
+    /// <summary>
+    /// The write failed. A permanent failure with a cached contact may mean it was deleted or merged in Dynamics since:
+    /// the number is looked up again next time (not on throttling or outages, where a lookup would only add load).
+    /// </summary>
+    public void Failed(ActionFailure failure)
+    {
+        if (_fromCache && failure.Outcome is ActionFailedPermanent)
+        {
+            _directory.Forget(_key);
+        }
+    }
+
+    public void Dispose()
+    {
+        _held?.Dispose();
+        _held = null;
+    }
 }
 
 /// <summary>The caller's contact: an existing one (with a note when the choice was ambiguous), or none yet.</summary>

@@ -26,8 +26,10 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
 
         var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
-        var created = await contacts.WithContactAsync(client, phone, async match =>
+        CreatedIncident created;
+        using (var contact = await contacts.ReserveAsync(client, phone, cancellationToken))
         {
+            var match = contact.Match;
             if (match.Note is not null)
             {
                 notes.Add(match.Note);
@@ -37,16 +39,24 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
                 ? CustomerReference.Existing(id)
                 : CustomerReference.Create(IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry));
             var body = IncidentBody.Build(incidentId, ticket, customer, owner);
-            var result = await CreateWithOwnerFallbackAsync(incidentId, body, ticket, call, notes, cancellationToken);
-            if (customer.NewContact is not null && result.CustomerId is not null)
+            try
             {
+                created = await CreateWithOwnerFallbackAsync(incidentId, body, ticket, call, notes, cancellationToken);
+            }
+            catch (ActionFailure failure)
+            {
+                contact.Failed(failure);
+                throw;
+            }
+
+            if (customer.NewContact is not null && created.CustomerId is { } contactId)
+            {
+                contact.Created(contactId);
                 notes.Add(phone.IsAnonymous
                     ? $"The call has no caller number; a contact named '{ContactDirectory.UnknownCallerName}' was created for such calls."
                     : "No contact had the caller's number; a new contact was created with the ticket.");
             }
-
-            return (result, customer.NewContact is null ? null : result.CustomerId);
-        }, cancellationToken);
+        }
 
         if (created.AlreadyExisted)
         {
@@ -131,8 +141,8 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         if (reply.IsSuccess)
         {
             return new CreatedIncident(
-                Text(reply.Body, "ticketnumber"),
-                UserDirectory.Id(reply.Body, "_customerid_value"),
+                ODataJson.Text(reply.Body, "ticketnumber"),
+                ODataJson.Id(reply.Body, "_customerid_value"),
                 AlreadyExisted: false);
         }
 
@@ -142,15 +152,12 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             var existing = await client.SendForSuccessAsync(
                 new DataverseRequest(HttpMethod.Get, $"incidents({incidentId:D})?$select=incidentid,ticketnumber", "read the ticket created by an earlier attempt"),
                 cancellationToken);
-            return new CreatedIncident(Text(existing, "ticketnumber"), null, AlreadyExisted: true);
+            return new CreatedIncident(ODataJson.Text(existing, "ticketnumber"), null, AlreadyExisted: true);
         }
 
         OwnerFallback.ThrowIfOwnerRefused(reply, body);
         throw new ActionFailure(DataverseErrors.ToOutcome(reply, client.WebUrl, ticket.Fields.Select(f => f.Key)));
     }
-
-    internal static string? Text(JsonNode? record, string attribute)
-        => record?[attribute] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private sealed record CreatedIncident(string? TicketNumber, Guid? CustomerId, bool AlreadyExisted);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using TriggerPlugins.Dynamics365.Caching;
 using TriggerPlugins.Dynamics365.Dataverse;
 
 namespace TriggerPlugins.Dynamics365.Tickets;
@@ -60,8 +61,8 @@ internal sealed class UserDirectory(TimeProvider time, ILogger logger)
 
     private static AgentUser? Choose(JsonNode? body)
     {
-        var users = Records(body)
-            .Select(r => (Id: Id(r, "systemuserid"), Name: r["fullname"] is JsonValue v && v.TryGetValue<string>(out var n) ? n : null))
+        var users = ODataJson.Records(body)
+            .Select(r => (Id: ODataJson.Id(r, "systemuserid"), Name: ODataJson.Text(r, "fullname")))
             .Where(u => u.Id is not null)
             .OrderBy(u => u.Id)
             .ToList();
@@ -78,16 +79,6 @@ internal sealed class UserDirectory(TimeProvider time, ILogger logger)
     }
 
     private static string Key(string email) => email.Trim().ToLowerInvariant();
-
-    /// <summary>The ids in an OData collection answer, sorted so a choice among several is deterministic.</summary>
-    internal static List<Guid> Ids(JsonNode? body, string idAttribute)
-        => [.. Records(body).Select(r => Id(r, idAttribute)).OfType<Guid>().Order()];
-
-    internal static IEnumerable<JsonObject> Records(JsonNode? body)
-        => (body?["value"] as JsonArray)?.OfType<JsonObject>() ?? [];
-
-    internal static Guid? Id(JsonNode? record, string attribute)
-        => record?[attribute] is JsonValue value && value.TryGetValue<string>(out var text) && Guid.TryParse(text, out var id) ? id : null;
 }
 
 /// <summary>The agent's Dynamics 365 user, with a note when the choice among several was ambiguous.</summary>

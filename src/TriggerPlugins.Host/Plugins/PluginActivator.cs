@@ -40,7 +40,7 @@ internal static class PluginActivator
             var action = Create(actionType, new PluginContext(folder, loggerFactory, timeProvider));
             if (!string.Equals(action.Id, manifest.Id, StringComparison.OrdinalIgnoreCase))
             {
-                (action as IDisposable)?.Dispose();
+                DisposeRefused(action);
                 throw new PluginRefusedException(
                     $"{actionType.FullName}.Id is '{action.Id}' but {PluginManifest.FileName} says the id is '{manifest.Id}'; they must be equal");
             }
@@ -51,6 +51,21 @@ internal static class PluginActivator
         {
             loader.Dispose();
             throw;
+        }
+    }
+
+    // An action refused for its id is never handed out, so it is disposed here: IAsyncDisposable first (the contract's
+    // way, IIntegrationAction's remarks), else IDisposable. Load is synchronous (it runs once per folder at start or reload),
+    // so the asynchronous disposal is waited for here.
+    private static void DisposeRefused(IIntegrationAction action)
+    {
+        if (action is IAsyncDisposable asyncDisposable)
+        {
+            asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        else
+        {
+            (action as IDisposable)?.Dispose();
         }
     }
 

@@ -6,7 +6,9 @@ namespace TriggerPlugins.Fixtures.VersionProbePlugin;
 
 /// <summary>
 /// Serializes the call with its own Newtonsoft.Json and reports that library's file version in the outcome's notes.
-/// Once disposed it answers with a permanent failure, so tests can see through the contract that the host disposed it.
+/// Once disposed it answers with a permanent failure, so tests can see through the contract that the host disposed it;
+/// when its folder holds a <see cref="RecordDisposalFile"/>, disposing also writes <see cref="DisposedFile"/> there, so a
+/// test can see the disposal of an instance the host never handed out (one refused for its id).
 /// </summary>
 public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
 {
@@ -16,11 +18,19 @@ public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
     /// <summary>The reason of the outcome after disposal.</summary>
     public const string DisposedReason = "the version probe was disposed";
 
+    /// <summary>The file that asks the probe to record its disposal.</summary>
+    public const string RecordDisposalFile = "record-disposal";
+
+    /// <summary>The file the probe writes when disposed, if asked to.</summary>
+    public const string DisposedFile = "disposed";
+
+    private readonly string folder;
     private int disposed;
 
     public VersionProbeAction(PluginContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        folder = context.PluginDirectory;
     }
 
     public string Id => "version-probe";
@@ -44,6 +54,11 @@ public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Volatile.Write(ref disposed, 1);
+        if (File.Exists(Path.Combine(folder, RecordDisposalFile)))
+        {
+            File.WriteAllText(Path.Combine(folder, DisposedFile), "disposed");
+        }
+
         return ValueTask.CompletedTask;
     }
 }

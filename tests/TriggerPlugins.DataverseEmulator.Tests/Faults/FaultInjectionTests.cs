@@ -89,17 +89,31 @@ public sealed class FaultInjectionTests
         Assert.True(elapsed.Elapsed >= TimeSpan.FromMilliseconds(300), $"answered after {elapsed.Elapsed}");
     }
 
-    [Fact]
-    public async Task Faults_leave_the_token_endpoint_alone()
+    [Theory]
+    [InlineData(1.0, 0.0, 0.0)]
+    [InlineData(0.0, 1.0, 0.0)]
+    [InlineData(0.0, 0.0, 1.0)]
+    public async Task Faults_leave_the_token_endpoint_alone(double dropConnectionRate, double tooManyRequestsRate, double serverErrorRate)
     {
+        // Each fault at rate 1: were the token endpoint faulted, getting a token would fail every time, not now and then.
         await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions
         {
-            Faults = new EmulatorFaults { DropConnectionRate = 0.5, ServerErrorRate = 0.5 },
+            Faults = new EmulatorFaults { DropConnectionRate = dropConnectionRate, TooManyRequestsRate = tooManyRequestsRate, ServerErrorRate = serverErrorRate },
         });
 
         using var client = await EmulatorClient.ForApplicationAsync(emulator);
 
         Assert.NotNull(client.Token);
+        // The faults are on: the Web API gets them.
+        var answered = await Record.ExceptionAsync(async () =>
+        {
+            using var response = await client.GetAsync("WhoAmI");
+            Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        });
+        Assert.True(answered is null or HttpRequestException, answered?.ToString());
+        var tokenRequests = emulator.Requests.Snapshot().Where(r => r.Path.EndsWith("/oauth2/v2.0/token", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(tokenRequests);
+        Assert.All(tokenRequests, r => Assert.Equal(200, r.Status));
     }
 
     [Fact]

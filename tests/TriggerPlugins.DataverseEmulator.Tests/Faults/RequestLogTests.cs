@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using System.Text.Json.Nodes;
 using TriggerPlugins.DataverseEmulator.Tests.Support;
 
@@ -46,15 +47,15 @@ public sealed class RequestLogTests
     [Fact]
     public async Task Debug_log_has_one_line_per_request_and_no_secret()
     {
-        var sink = new CollectingLoggerProvider();
-        using var factory = LoggerFactory.Create(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Debug));
+        var sink = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(sink)).SetMinimumLevel(LogLevel.Debug));
         await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions(), factory);
         using var client = await EmulatorClient.ForUserAsync(emulator);
         using (await client.GetAsync("WhoAmI"))
         {
         }
 
-        var lines = sink.Lines;
+        var lines = sink.GetSnapshot().Select(r => r.Message).ToList();
         Assert.Contains(lines, l => l.Contains("GET /api/data/v9.2/WhoAmI -> 200", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains($"POST /{Demo.TenantId}/oauth2/v2.0/token -> 200", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains(Demo.Password, StringComparison.Ordinal) || l.Contains(Demo.ClientSecret, StringComparison.Ordinal) || l.Contains(client.Token!, StringComparison.Ordinal));

@@ -33,7 +33,7 @@ public sealed class FailureMappingTests
     [InlineData("AADSTS65001: The user or administrator has not consented to use the application.", "auth.consent-missing", "admin consent")]
     public void Azure_AD_refusals_are_permanent_with_the_fix(string message, string code, string fix)
     {
-        var outcome = AuthFailures.ToOutcome(new MsalServiceException("invalid_client", message + "\r\nTrace ID: 1\r\nCorrelation ID: 2", 401), Account);
+        var outcome = AuthFailures.ToOutcome(new MsalServiceException("invalid_client", message + "\r\nTrace ID: 1\r\nCorrelation ID: 2", 401), Account, TimeProvider.System);
 
         var permanent = Assert.IsType<ActionFailedPermanent>(outcome);
         Assert.Equal(code, permanent.Code);
@@ -46,18 +46,18 @@ public sealed class FailureMappingTests
     [InlineData(503)]
     [InlineData(429)]
     public void A_failing_token_endpoint_is_transient(int status)
-        => Assert.IsType<ActionFailedTransient>(AuthFailures.ToOutcome(new MsalServiceException("service_not_available", "down", status), Account));
+        => Assert.IsType<ActionFailedTransient>(AuthFailures.ToOutcome(new MsalServiceException("service_not_available", "down", status), Account, TimeProvider.System));
 
     [Fact]
     public void An_unreachable_token_endpoint_is_transient()
         => Assert.IsType<ActionFailedTransient>(AuthFailures.ToOutcome(
-            new MsalClientException("unknown_error", "An error occurred sending the request.", new HttpRequestException("Connection refused")), Account));
+            new MsalClientException("unknown_error", "An error occurred sending the request.", new HttpRequestException("Connection refused")), Account, TimeProvider.System));
 
     [Fact]
     public void An_untrusted_token_endpoint_certificate_is_permanent()
     {
         var outcome = AuthFailures.ToOutcome(
-            new MsalClientException("unknown_error", "ssl", new HttpRequestException("ssl", new AuthenticationException("The remote certificate is invalid"))), Account);
+            new MsalClientException("unknown_error", "ssl", new HttpRequestException("ssl", new AuthenticationException("The remote certificate is invalid"))), Account, TimeProvider.System);
         Assert.Equal("tls.untrusted", Assert.IsType<ActionFailedPermanent>(outcome).Code);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using TriggerPlugins.Dynamics365.Caching;
 using TriggerPlugins.Dynamics365.Tickets;
 
 namespace TriggerPlugins.Dynamics365.Tests.Tickets;

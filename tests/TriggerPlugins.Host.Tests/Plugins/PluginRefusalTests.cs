@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Host.Tests.Plugins;
@@ -79,6 +80,19 @@ public sealed class PluginRefusalTests : IDisposable
     }
 
     [Fact]
+    public async Task An_action_refused_for_its_id_is_disposed_through_IAsyncDisposable()
+    {
+        // The probe implements IAsyncDisposable only: a host that disposed IDisposable alone would leave it undisposed.
+        var broken = AddBrokenCopy();
+        PluginsDirectory.EditManifest(broken, manifest => manifest["id"] = "renamed-probe");
+        File.WriteAllText(Path.Combine(broken, "record-disposal"), string.Empty);
+
+        await LoadExpectingOneFailure(broken);
+
+        Assert.True(File.Exists(Path.Combine(broken, "disposed")), "the refused action was not disposed");
+    }
+
+    [Fact]
     public async Task An_entry_assembly_that_is_not_a_dotnet_assembly_is_refused()
     {
         var broken = AddBrokenCopy();
@@ -123,11 +137,12 @@ public sealed class PluginRefusalTests : IDisposable
     {
         var broken = AddBrokenCopy();
         File.Delete(Path.Combine(broken, "plugin.json"));
-        var logs = new CapturingLoggerFactory();
+        var logs = new FakeLogCollector();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
 
-        await using var catalog = PluginCatalog.Load(plugins.Folder, logs);
+        await using var catalog = PluginCatalog.Load(plugins.Folder, factory);
 
-        var warning = Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning);
+        var warning = Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Warning);
         Assert.Contains(broken, warning.Message, StringComparison.Ordinal);
         Assert.Contains("plugin.json is missing", warning.Message, StringComparison.Ordinal);
     }

@@ -1,4 +1,4 @@
-namespace TriggerPlugins.Dynamics365.Tickets;
+namespace TriggerPlugins.Dynamics365.Caching;
 
 /// <summary>
 /// One async lock per key (a phone number, an email), created on demand and dropped when nobody holds

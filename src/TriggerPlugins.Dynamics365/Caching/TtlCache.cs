@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace TriggerPlugins.Dynamics365.Tickets;
+namespace TriggerPlugins.Dynamics365.Caching;
 
 /// <summary>
 /// A small thread-safe cache whose entries expire (by the host's clock) and whose size is bounded:
