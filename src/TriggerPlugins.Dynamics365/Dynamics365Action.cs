@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Dataverse;
 using TriggerPlugins.Dynamics365.Http;
+using TriggerPlugins.Dynamics365.Metadata;
 using TriggerPlugins.Dynamics365.Phones;
 using TriggerPlugins.Dynamics365.Settings;
 using TriggerPlugins.Dynamics365.Templates;
@@ -99,7 +100,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         var newContact = IncidentBody.NewContact(call, phone, configuration.Options.DefaultCountry);
         // The looked-up ids are unknown without the network: placeholders say how each would be found.
         var customer = new CustomerReference(
-            $"/contacts(<contactid of {Uri.UnescapeDataString(ContactDirectory.FindQuery(phone))}; when none matches, customerid_contact creates {newContact.ToJsonString(DataverseClient.BodyOptions)}>)",
+            $"/contacts(<contactid of {Uri.UnescapeDataString(ContactDirectory.FindQuery(phone, configuration.PhoneColumns))}; when none matches, customerid_contact creates {newContact.ToJsonString(DataverseClient.BodyOptions)}>)",
             null);
         var owner = string.IsNullOrWhiteSpace(call.Agent?.Email)
             ? null
@@ -127,10 +128,15 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
     public async Task<ConnectionCheckResult> CheckConnectionAsync(ActionSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var prepared = PreparedSettings.Prepare(settings, _context.PluginDirectory, accountOnly: true);
+        // With a configuration (triggers check --configuration, or each one a trigger uses with the account), its
+        // ticket columns are checked against the tenant's incident definitions too.
+        var withConfiguration = settings.Configuration.ValueKind == System.Text.Json.JsonValueKind.Object && settings.Configuration.EnumerateObject().Any();
+        var prepared = PreparedSettings.Prepare(settings, _context.PluginDirectory, accountOnly: !withConfiguration);
         if (!prepared.Report.IsValid)
         {
-            return new ConnectionCheckResult(false, $"The account is not valid: {prepared.Errors}");
+            return new ConnectionCheckResult(false, withConfiguration
+                ? $"The account or configuration '{settings.ConfigurationName}' is not valid: {prepared.Errors}"
+                : $"The account is not valid: {prepared.Errors}");
         }
 
         // Every user of the account is checked: each must sign in and be a user of the environment.
@@ -143,7 +149,31 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             lines.Add(message);
         }
 
+        if (ok && prepared.Configuration is { } configuration)
+        {
+            var (columnsOk, columnLines) = await CheckColumnsAsync(Runtime(prepared).Users[0].Client, configuration, settings.ConfigurationName, cancellationToken);
+            ok &= columnsOk;
+            lines.AddRange(columnLines);
+        }
+
         return new ConnectionCheckResult(ok, string.Join(Environment.NewLine, lines));
+    }
+
+    private static async Task<(bool Ok, IReadOnlyList<string> Lines)> CheckColumnsAsync(
+        DataverseClient client, TicketConfiguration configuration, string configurationName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var columns = await IncidentColumns.LoadAsync(client, cancellationToken);
+            var problems = MappingCheck.Check(configuration, columns, cancellationToken);
+            return problems.Count == 0
+                ? (true, [$"Configuration '{configurationName}': every ticket column exists in {client.WebUrl} and can be set on create."])
+                : (false, [.. problems.Select(p => $"Configuration '{configurationName}': {p}")]);
+        }
+        catch (ActionFailure failure)
+        {
+            return (false, [$"Configuration '{configurationName}': could not read the incident column definitions: {failure.Message}"]);
+        }
     }
 
     private static async Task<(bool Ok, string Message)> CheckUserAsync(DataverseClient client, CancellationToken cancellationToken)

@@ -225,7 +225,7 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
         Assert.Contains("\"status\":\"created\"", first.StandardOutput, StringComparison.Ordinal);
         Assert.True(second.ExitCode == 0, second.All);
         Assert.Contains("\"status\":\"created\"", second.StandardOutput, StringComparison.Ordinal);
-        Assert.Single(restarted.Store.Records("incidents"), r => r["new_callid"]?.ToString() == "cli-restart-0001");
+        Assert.Single(restarted.Store.Records("incidents"), r => TicketCallId.Of(r) == "cli-restart-0001");
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
         Assert.True(second.ExitCode == 0, second.All);
         Assert.Contains("\"status\":\"created\"", first.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"status\":\"already-existed\"", second.StandardOutput, StringComparison.Ordinal);
-        Assert.Single(fixture.Emulator.Store.Records("incidents"), r => r["new_callid"]?.ToString() == "cli-twice-0001");
+        Assert.Single(fixture.Emulator.Store.Records("incidents"), r => TicketCallId.Of(r) == "cli-twice-0001");
     }
 
     [Fact]
@@ -82,6 +82,35 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.StartsWith("ok:", result.StandardOutput, StringComparison.Ordinal);
+        // Every configuration a trigger uses with the account is checked against the incident metadata.
+        foreach (var configuration in new[] { "abandoned", "with-fields" })
+        {
+            var expected = $"ok: accounts/contoso.json + configurations/{configuration}.json: Configuration '{configuration}': every ticket column exists";
+            Assert.True(result.StandardOutput.Contains(expected, StringComparison.Ordinal), result.All);
+        }
+
+        Assert.DoesNotContain("configurations/default.json", result.StandardOutput, StringComparison.Ordinal); // no trigger uses it with contoso
+    }
+
+    [Fact]
+    public async Task Check_reports_each_mapped_column_the_tenant_does_not_have_or_refuses()
+    {
+        using var temp = new TempFolder();
+        var config = temp.CopyOfSampleConfig();
+        File.WriteAllText(Path.Combine(config, "configurations", "with-fields.json"), """
+            { "plugin": "dynamics365", "fields": {
+                "prioritycode": "urgent", "new_nope": "{{ call.id }}", "ticketnumber": 7, "statuscode": "On hold" } }
+            """);
+
+        var result = await TriggersProcess.RunAsync(["check", "--config", config, "--account", "contoso", "--configuration", "with-fields"], fixture.Environment);
+
+        Assert.True(result.ExitCode == 1, result.All);
+        const string at = "failed: accounts/contoso.json + configurations/with-fields.json: Configuration 'with-fields': ";
+        Assert.Contains(at + "prioritycode: 'urgent' is not an option; options: 1 High, 2 Normal, 3 Low", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(at + "fields.new_nope: the incident table has no column 'new_nope'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(at + "fields.ticketnumber: column 'ticketnumber' is String; the constant 7 is not of that type.", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(at + "statuscode: map 'On hold' by its value (a whole number); labels are resolved for Picklist columns only.", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("ok: accounts/contoso.json: Connected to", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,7 +141,8 @@ public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixtur
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("Mario Rossi", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("\"new_callid\": \"cli-render-0001\"", result.StandardOutput.Replace("\":\"", "\": \"", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("Call id: cli-render-0001", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\"caseorigincode\": 1", result.StandardOutput.Replace("\":1", "\": 1", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal(before, fixture.Emulator.Requests.Snapshot().Count);
     }
 

@@ -134,10 +134,10 @@ public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLif
         Assert.True(duplicated.Count == 0, $"calls with more than one ticket: {string.Join(", ", duplicated)}");
     }
 
-    /// <summary>Tickets in the emulator per call id (the sample configuration writes the call id to new_callid).</summary>
+    /// <summary>Tickets in the emulator per call id (the default description ends its facts with "Call id: ...").</summary>
     private Dictionary<string, int> TicketsByCall(string prefix) =>
         Emulator.Store.Records("incidents")
-            .Select(r => r["new_callid"]?.ToString())
+            .Select(r => TicketCallId.Of(r))
             .Where(id => id is not null && id.StartsWith(prefix + "-", StringComparison.Ordinal))
             .GroupBy(id => id!)
             .ToDictionary(g => g.Key, g => g.Count());

@@ -67,7 +67,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.Contains(lines, l => l.StartsWith("line 7: hostile-0003: inbound-answered -> dynamics365 created CAS-", StringComparison.Ordinal));
         Assert.DoesNotContain("already existed", result.StandardOutput, StringComparison.Ordinal);
 
-        var tickets = _fixture.Emulator.Store.Records("incidents").Select(r => r["new_callid"]?.ToString()).Where(id => id?.StartsWith("hostile-", StringComparison.Ordinal) == true).Order().ToList();
+        var tickets = _fixture.Emulator.Store.Records("incidents").Select(TicketCallId.Of).Where(id => id?.StartsWith("hostile-", StringComparison.Ordinal) == true).Order().ToList();
         Assert.Equal(["hostile-0001", "hostile-0003"], tickets);
     }
 

@@ -169,7 +169,7 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
 
     private Dictionary<string, int> TicketsByCall(string prefix) =>
         Emulator.Store.Records("incidents")
-            .Select(r => r["new_callid"]?.ToString())
+            .Select(TicketCallId.Of)
             .Where(id => id is not null && id.StartsWith(prefix + "-", StringComparison.Ordinal))
             .GroupBy(id => id!)
             .ToDictionary(g => g.Key, g => g.Count());

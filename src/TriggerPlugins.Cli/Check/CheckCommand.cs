@@ -7,7 +7,11 @@ using TriggerPlugins.Host.Configuration;
 
 namespace TriggerPlugins.Cli.Check;
 
-/// <summary>`triggers check`: acquires a token with an account and makes one harmless call (WhoAmI for Dynamics 365).</summary>
+/// <summary>
+/// `triggers check`: acquires a token with an account and makes one harmless call (WhoAmI for Dynamics 365); with
+/// <c>--configuration</c>, or else for every configuration a trigger uses with the account, the plugin also checks
+/// the configuration against the service (Dynamics 365: the mapped ticket columns against the tenant's metadata).
+/// </summary>
 internal static class CheckCommand
 {
     public static Command Create()
@@ -15,10 +19,14 @@ internal static class CheckCommand
         var config = CommonOptions.Config();
         var plugins = CommonOptions.Plugins();
         var account = new Option<string>("--account") { Description = "The account to check (file name in accounts/, without .json).", Required = true };
-        var verbose = CommonOptions.Verbose();
-        var command = new Command("check", "Check an account: authenticate and call the service (Dynamics 365: WhoAmI). Exit 1 when it fails.")
+        var configuration = new Option<string?>("--configuration")
         {
-            config, plugins, account, verbose,
+            Description = "Check this configuration with the account (Dynamics 365: its ticket columns against the tenant's metadata). Default: every configuration a trigger uses with the account.",
+        };
+        var verbose = CommonOptions.Verbose();
+        var command = new Command("check", "Check an account: authenticate and call the service (Dynamics 365: WhoAmI), and the configurations used with it (Dynamics 365: the ticket columns exist). Exit 1 when it fails.")
+        {
+            config, plugins, account, configuration, verbose,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,25 +50,61 @@ internal static class CheckCommand
                 return ExitCodes.UsageError;
             }
 
-            using var empty = JsonDocument.Parse("{}");
-            var settings = new ActionSettings
+            var loaded = session.Configuration;
+            var configurationName = parse.GetValue(configuration);
+            if (configurationName is not null && !loaded.Configurations.ContainsKey(configurationName))
             {
-                AccountName = accountFile.Name,
-                Account = accountFile.Settings,
-                AccountSource = accountFile.Source,
-                ConfigurationName = "(none)",
-                Configuration = empty.RootElement.Clone(),
-                BaseDirectory = session.Configuration.Directory,
-            };
-            var result = await check.CheckConnectionAsync(settings, cancellationToken);
-            if (result.Succeeded)
-            {
-                Console.WriteLine($"ok: {accountFile.Source}: {result.Message}");
-                return ExitCodes.Success;
+                await Console.Error.WriteLineAsync($"error: no valid configuration '{configurationName}' in {loaded.Directory}/configurations ({ConfigHints.Known(loaded.Configurations.Keys, "configurations")}); pass --configuration with one of them.");
+                return ExitCodes.UsageError;
             }
 
-            await Console.Error.WriteLineAsync($"failed: {accountFile.Source}: {result.Message}");
-            return ExitCodes.Problems;
+            var names = configurationName is not null
+                ? [configurationName]
+                : loaded.Triggers.SelectMany(t => t.Actions).Where(a => a.Account == name && loaded.Configurations.ContainsKey(a.Configuration))
+                    .Select(a => a.Configuration).Distinct().Order(StringComparer.Ordinal).ToList();
+            using var empty = JsonDocument.Parse("{}");
+            // The account alone first, then each configuration with it; a configuration's check repeats the
+            // account's lines (sign-in, WhoAmI): each line is printed once, under the first check that gave it.
+            var runs = new List<ActionSettings>
+            {
+                new()
+                {
+                    AccountName = accountFile.Name,
+                    Account = accountFile.Settings,
+                    AccountSource = accountFile.Source,
+                    ConfigurationName = "(none)",
+                    Configuration = empty.RootElement.Clone(),
+                    BaseDirectory = loaded.Directory,
+                },
+            };
+            runs.AddRange(names.Select(n => loaded.TryGetSettings(name, n, out var settings) ? settings : throw new InvalidOperationException($"configuration {n} vanished")));
+
+            var printed = new HashSet<string>(StringComparer.Ordinal);
+            var failed = false;
+            foreach (var settings in runs)
+            {
+                var result = await check.CheckConnectionAsync(settings, cancellationToken);
+                failed |= !result.Succeeded;
+                var source = settings.ConfigurationSource is { } used ? $"{accountFile.Source} + {used}" : accountFile.Source;
+                foreach (var line in result.Message.Split(Environment.NewLine).Where(printed.Add))
+                {
+                    if (result.Succeeded)
+                    {
+                        Console.WriteLine($"ok: {source}: {line}");
+                    }
+                    else
+                    {
+                        await Console.Error.WriteLineAsync($"failed: {source}: {line}");
+                    }
+                }
+
+                if (!result.Succeeded && settings.ConfigurationSource is null)
+                {
+                    break; // the account itself fails: its configurations cannot be checked
+                }
+            }
+
+            return failed ? ExitCodes.Problems : ExitCodes.Success;
         });
         return command;
     }

@@ -22,14 +22,22 @@ internal enum AttributeKind
 /// <param name="ValidForCreate">False for columns Dataverse computes (fullname, createdon, lookups' _x_value, ...).</param>
 /// <param name="Options">For picklists: the allowed option values.</param>
 /// <param name="ValidForUpdate">Whether a PATCH may set it; null means the same as <paramref name="ValidForCreate"/>.</param>
+/// <param name="Labels">For picklists: each option's label (English, 1033), served by the metadata endpoints.</param>
+/// <param name="IsCustom">Declared by a seed (a custom column), not a standard column.</param>
 internal sealed record AttributeDefinition(
     string Name,
     AttributeKind Kind,
     int MaxLength = 0,
     bool ValidForCreate = true,
     IReadOnlySet<int>? Options = null,
-    bool? ValidForUpdate = null)
+    bool? ValidForUpdate = null,
+    IReadOnlyDictionary<int, string>? Labels = null,
+    bool IsCustom = false)
 {
+    /// <summary>A picklist whose options are the keys of <paramref name="labels"/>.</summary>
+    public static AttributeDefinition Choice(string name, IReadOnlyDictionary<int, string> labels, bool validForCreate = true, bool? validForUpdate = null) =>
+        new(name, AttributeKind.Picklist, ValidForCreate: validForCreate, Options: labels.Keys.ToHashSet(), ValidForUpdate: validForUpdate, Labels: labels);
+
     /// <summary>Whether a PATCH may set the column: by default, the columns valid for create.</summary>
     public bool IsValidForUpdate => ValidForUpdate ?? ValidForCreate;
 

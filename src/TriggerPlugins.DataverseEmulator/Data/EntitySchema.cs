@@ -54,6 +54,9 @@ internal sealed class EntitySchema
 
     public NavigationProperty? FindNavigation(string name) => _navigation.GetValueOrDefault(name);
 
+    /// <summary>Whether a navigation property sets the lookup attribute (<c>_ownerid_value</c> through <c>ownerid</c>).</summary>
+    public bool IsBound(string lookupAttribute) => _navigation.Values.Any(n => n.LookupAttribute == lookupAttribute);
+
     public EntitySchema WithAttributes(IEnumerable<AttributeDefinition> extra) =>
         new(LogicalName, EntitySetName, PrimaryKey, _attributes.Values.Concat(extra), _navigation.Values, RequiredOnCreate) { OnCreate = OnCreate, OnUpdate = OnUpdate, Collections = Collections };
 }

@@ -8,16 +8,29 @@ namespace TriggerPlugins.DataverseEmulator.Data;
 /// </summary>
 internal sealed class EntitySchemaCatalog
 {
-    private static readonly HashSet<int> CaseOrigins = [1, 2, 3, 2483, 3986];
-    private static readonly HashSet<int> Priorities = [1, 2, 3];
-    private static readonly HashSet<int> IncidentStates = [0, 1, 2];
-    private static readonly HashSet<int> IncidentStatuses = [1, 2, 3, 4, 5, 6, 1000, 2000];
+    // Option values and labels of the incident table reference
+    // (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/incident#choicesstates),
+    // served by the metadata endpoints as PicklistAttributeMetadata OptionSet options.
+    private static readonly Dictionary<int, string> CaseOrigins = new() { [1] = "Phone", [2] = "Email", [3] = "Web", [2483] = "Facebook", [3986] = "Twitter" };
+    private static readonly Dictionary<int, string> Priorities = new() { [1] = "High", [2] = "Normal", [3] = "Low" };
+    private static readonly Dictionary<int, string> IncidentStates = new() { [0] = "Active", [1] = "Resolved", [2] = "Cancelled" };
+    private static readonly Dictionary<int, string> IncidentStatuses = new()
+    {
+        [1] = "In Progress", [2] = "On Hold", [3] = "Waiting for Details", [4] = "Researching",
+        [5] = "Problem Solved", [6] = "Cancelled", [1000] = "Information Provided", [2000] = "Merged",
+    };
 
     // phonecall statecode / statuscode, as the phonecall table reference lists them
     // (https://learn.microsoft.com/power-apps/developer/data-platform/reference/entities/phonecall#statecode-choicesstates):
     // 0 Open (1 Open), 1 Completed (2 Made, 4 Received), 2 Canceled (3 Canceled).
     private static readonly Dictionary<int, int[]> PhoneCallStatuses = new() { [0] = [1], [1] = [2, 4], [2] = [3] };
-    private static readonly HashSet<int> ParticipationTypes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+    private static readonly Dictionary<int, string> PhoneCallStates = new() { [0] = "Open", [1] = "Completed", [2] = "Canceled" };
+    private static readonly Dictionary<int, string> PhoneCallStatusLabels = new() { [1] = "Open", [2] = "Made", [3] = "Canceled", [4] = "Received" };
+    private static readonly Dictionary<int, string> ParticipationTypes = new()
+    {
+        [1] = "Sender", [2] = "To Recipient", [3] = "CC Recipient", [4] = "BCC Recipient", [5] = "Required attendee", [6] = "Optional attendee",
+        [7] = "Organizer", [8] = "Regarding", [9] = "Owner", [10] = "Resource", [11] = "Customer",
+    };
 
     private readonly Dictionary<string, EntitySchema> _bySet;
 
@@ -29,6 +42,9 @@ internal sealed class EntitySchemaCatalog
     public IEnumerable<EntitySchema> All => _bySet.Values;
 
     public EntitySchema? Find(string entitySet) => _bySet.GetValueOrDefault(entitySet);
+
+    /// <summary>The table with that logical name (<c>incident</c>), as <c>EntityDefinitions(LogicalName='incident')</c> names it.</summary>
+    public EntitySchema? FindByLogicalName(string logicalName) => _bySet.Values.FirstOrDefault(s => s.LogicalName == logicalName);
 
     /// <summary>The built-in tables plus the custom attributes a seed allows.</summary>
     public static EntitySchemaCatalog Create(IReadOnlyDictionary<string, IReadOnlyList<AttributeDefinition>> customAttributes)
@@ -55,6 +71,8 @@ internal sealed class EntitySchemaCatalog
             new("fullname", AttributeKind.String, 160, ValidForCreate: false),
             new("telephone1", AttributeKind.String, 50),
             new("mobilephone", AttributeKind.String, 50),
+            new("telephone2", AttributeKind.String, 50),
+            new("telephone3", AttributeKind.String, 50),
             new("emailaddress1", AttributeKind.String, 100),
             new("description", AttributeKind.Memo, 2000),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),
@@ -103,12 +121,12 @@ internal sealed class EntitySchemaCatalog
             new("incidentid", AttributeKind.PrimaryKey),
             new("title", AttributeKind.String, 200),
             new("description", AttributeKind.Memo, 2000),
-            new("caseorigincode", AttributeKind.Picklist, Options: CaseOrigins),
-            new("prioritycode", AttributeKind.Picklist, Options: Priorities),
+            AttributeDefinition.Choice("caseorigincode", CaseOrigins),
+            AttributeDefinition.Choice("prioritycode", Priorities),
             new("ticketnumber", AttributeKind.String, 100),
             // A case is resolved or cancelled with the CloseIncident action, never by setting statecode.
-            new("statecode", AttributeKind.Picklist, ValidForCreate: false, Options: IncidentStates, ValidForUpdate: false),
-            new("statuscode", AttributeKind.Picklist, Options: IncidentStatuses),
+            AttributeDefinition.Choice("statecode", IncidentStates, validForCreate: false, validForUpdate: false),
+            AttributeDefinition.Choice("statuscode", IncidentStatuses),
             new("_customerid_value", AttributeKind.Lookup, ValidForCreate: false),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),
             .. Common(),
@@ -141,8 +159,8 @@ internal sealed class EntitySchemaCatalog
             new("actualdurationminutes", AttributeKind.Integer),
             // Stricter than Dataverse: a phone call is created open and closed with an update (SetState is
             // "PATCH phonecalls(activityid) with statecode and statuscode" in the table reference).
-            new("statecode", AttributeKind.Picklist, ValidForCreate: false, Options: PhoneCallStatuses.Keys.ToHashSet(), ValidForUpdate: true),
-            new("statuscode", AttributeKind.Picklist, ValidForCreate: false, Options: PhoneCallStatuses.Values.SelectMany(s => s).ToHashSet(), ValidForUpdate: true),
+            AttributeDefinition.Choice("statecode", PhoneCallStates, validForCreate: false, validForUpdate: true),
+            AttributeDefinition.Choice("statuscode", PhoneCallStatusLabels, validForCreate: false, validForUpdate: true),
             new("_regardingobjectid_value", AttributeKind.Lookup, ValidForCreate: false),
             new("_ownerid_value", AttributeKind.Lookup, ValidForCreate: false),
             .. Common(),
@@ -173,7 +191,7 @@ internal sealed class EntitySchemaCatalog
         "activitypartyid",
         [
             new("activitypartyid", AttributeKind.PrimaryKey),
-            new("participationtypemask", AttributeKind.Picklist, Options: ParticipationTypes),
+            AttributeDefinition.Choice("participationtypemask", ParticipationTypes),
             new("_partyid_value", AttributeKind.Lookup, ValidForCreate: false),
             new("_activityid_value", AttributeKind.Lookup, ValidForCreate: false),
             .. Common(),

@@ -140,7 +140,7 @@ internal static partial class EmulatorSetup
                 }
                 else
                 {
-                    definitions.Add(definition);
+                    definitions.Add(definition with { IsCustom = true });
                 }
             }
 

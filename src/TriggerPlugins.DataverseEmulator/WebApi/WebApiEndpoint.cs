@@ -124,6 +124,13 @@ internal sealed class WebApiEndpoint(
             return;
         }
 
+        if (resource.StartsWith(MetadataEndpoint.EntityDefinitions, StringComparison.Ordinal))
+        {
+            RequireMethod(method, resource, HttpMethods.Get);
+            await WriteODataAsync(context, StatusCodes.Status200OK, MetadataEndpoint.Attributes(store.Schemas, resource, context.Request.Query, webApiRoot));
+            return;
+        }
+
         var open = resource.IndexOf('(', StringComparison.Ordinal);
         var setName = open < 0 ? resource : resource[..open];
         var schema = store.Schemas.Find(setName) ?? throw DataverseErrors.ResourceNotFound(setName);

@@ -25,11 +25,15 @@ internal static partial class ConfigurationReader
 
     // The incident's standard choice and whole-number columns: Dataverse wants numbers there, so a plain
     // template ("prioritycode": "2") is sent as a number. Other attributes are sent as text unless typed.
-    private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal)
+    private const int MaxPhoneColumns = 5;
+
+    private static readonly HashSet<string> ChoiceAttributes = new(StringComparer.Ordinal)
     {
         "prioritycode", "severitycode", "casetypecode", "customersatisfactioncode", "incidentstagecode",
-        "contractservicelevelcode", "servicestage", "messagetypecode", "actualserviceunits", "billedserviceunits",
+        "contractservicelevelcode", "servicestage", "messagetypecode", "statuscode",
     };
+
+    private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal) { "actualserviceunits", "billedserviceunits" };
 
     /// <summary>Reads the configuration; returns null when it has errors (all of them are in <paramref name="problems"/>).</summary>
     public static TicketConfiguration? Read(JsonElement configuration, ConfigurationPlace place, List<ValidationProblem> problems)
@@ -42,11 +46,33 @@ internal static partial class ConfigurationReader
         var options = ReadOptions(fields, place.Source, problems);
         var mappings = ReadMappings(fields.Element("fields"), place.Source, problems);
         var calls = CallTicketSettings.Read(fields, place.Source, problems);
+        var phoneColumns = ReadPhoneColumns(fields.Element("phoneColumns"), place.Source, problems);
 
         var hasErrors = problems.Count(p => p.Severity == ValidationSeverity.Error) > errorsBefore;
         return hasErrors || title is null || description is null || options is null || calls is null
             ? null
-            : new TicketConfiguration(title, description, options, mappings) { Calls = calls };
+            : new TicketConfiguration(title, description, options, mappings) { Calls = calls, PhoneColumns = phoneColumns };
+    }
+
+    // The contact's phone columns: telephone1 by default; all are searched in the one lookup request.
+    private static List<string> ReadPhoneColumns(JsonElement? element, string source, List<ValidationProblem> problems)
+    {
+        if (element is not { } columns)
+        {
+            return [Tickets.ContactDirectory.PhoneColumn];
+        }
+
+        var names = columns.ValueKind == JsonValueKind.Array
+            ? columns.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : "").ToList()
+            : [];
+        if (names.Count is 0 or > MaxPhoneColumns || names.Exists(n => !PhoneColumnName().IsMatch(n)) || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "phoneColumns",
+                $"must be a list of 1 to {MaxPhoneColumns} distinct contact column names (lower case), e.g. [\"telephone1\", \"mobilephone\", \"telephone2\"]"));
+            return [];
+        }
+
+        return names;
     }
 
     private static TicketTemplate? ReadTemplate(JsonFields fields, string inlineField, string fileField, string defaultFile, ConfigurationPlace place, List<ValidationProblem> problems)
@@ -208,14 +234,14 @@ internal static partial class ConfigurationReader
         {
             case JsonValueKind.String:
                 var template = TicketTemplate.Parse(value.GetString()!, path, source, problems);
-                return template is null ? null : new FieldMapping(name, template, null, NumericAttributes.Contains(name) ? FieldType.Integer : FieldType.String, null);
+                return template is null ? null : new FieldMapping(name, template, null, TemplateType(name), null);
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null:
                 return new FieldMapping(name, null, JsonNode.Parse(value.GetRawText()), FieldType.String, null);
             case JsonValueKind.Object:
                 return ReadTypedMapping(name, value, path, source, problems);
             default:
                 problems.Add(new ValidationProblem(ValidationSeverity.Error, source, path,
-                    "must be a template string, a constant (number, true/false, null) or { \"template\": \"...\", \"type\": \"string|integer|decimal|boolean\", \"maxLength\": 100 }"));
+                    "must be a template string, a constant (number, true/false, null) or { \"template\": \"...\", \"type\": \"string|integer|decimal|boolean|choice\", \"maxLength\": 100 }"));
                 return null;
         }
     }
@@ -238,12 +264,13 @@ internal static partial class ConfigurationReader
             "integer" or "int" => FieldType.Integer,
             "decimal" or "number" => FieldType.Decimal,
             "boolean" or "bool" => FieldType.Boolean,
+            "choice" or "picklist" => FieldType.Choice,
             _ => null,
         };
 
         if (type is null)
         {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, $"{path}.type", $"'{typeName}' is not a type; expected string, integer, decimal or boolean"));
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, $"{path}.type", $"'{typeName}' is not a type; expected string, integer, decimal, boolean or choice (an option's value or label)"));
         }
 
         if (maxLength is <= 0)
@@ -261,8 +288,15 @@ internal static partial class ConfigurationReader
         return template is null || type is null || maxLength is <= 0 ? null : new FieldMapping(name, template, null, type.Value, maxLength);
     }
 
+    // The standard incident choice columns take an option's value or its label ("High"); other numeric columns a number.
+    private static FieldType TemplateType(string name)
+        => ChoiceAttributes.Contains(name) ? FieldType.Choice : NumericAttributes.Contains(name) ? FieldType.Integer : FieldType.String;
+
     [GeneratedRegex(@"^[a-z_][a-z0-9_]*(@odata\.bind)?$")]
     private static partial Regex AttributeName();
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]{0,49}$")]
+    private static partial Regex PhoneColumnName();
 
     [GeneratedRegex(@"^_([a-z0-9_]+)_value$")]
     private static partial Regex LookupValue();

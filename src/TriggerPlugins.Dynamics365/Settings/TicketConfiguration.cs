@@ -11,7 +11,10 @@ internal sealed record TicketConfiguration(
     IReadOnlyList<FieldMapping> Fields)
 {
     public static readonly IReadOnlyList<string> FieldNames =
-        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields", .. CallTicketSettings.FieldNames];
+        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields", "phoneColumns", .. CallTicketSettings.FieldNames];
+
+    /// <summary>The contact columns the caller's number is looked up in (<c>phoneColumns</c>), in order of preference.</summary>
+    public IReadOnlyList<string> PhoneColumns { get; init; } = [Tickets.ContactDirectory.PhoneColumn];
 
     /// <summary>One ticket per call, later events, the phone call (contract 1.1).</summary>
     public CallTicketSettings Calls { get; init; } = new(TicketPer.Call, LaterEvents.Update, LogPhoneCall: false, PhoneCallSubject: null);
@@ -28,6 +31,9 @@ internal enum FieldType
     Integer,
     Decimal,
     Boolean,
+
+    /// <summary>A choice column: an option's value (a whole number) or its label, resolved with the tenant's metadata.</summary>
+    Choice,
 }
 
 /// <summary>

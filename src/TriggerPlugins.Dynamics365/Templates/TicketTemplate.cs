@@ -27,6 +27,9 @@ internal sealed partial class TicketTemplate
     /// <summary>Where the text is: a template file, or the configuration that holds it inline.</summary>
     public string Source { get; }
 
+    /// <summary>Plain text without any Scriban code: it renders the same for every call.</summary>
+    public bool IsLiteral => _template.Page?.Body?.Statements.All(s => s is ScriptRawStatement) ?? true;
+
     /// <summary>Parses <paramref name="text"/>; syntax errors (with line and column) go to <paramref name="problems"/>.</summary>
     public static TicketTemplate? Parse(string text, string field, string source, List<ValidationProblem> problems)
     {

@@ -100,6 +100,7 @@ internal sealed class UserChannel : IDisposable
 
     public void Dispose()
     {
+        Writer.Dispose();
         Tokens.Dispose();
         _webApi.Dispose();
     }

@@ -46,14 +46,14 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
             return Superseded(incidentId, state, call);
         }
 
-        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var ticket = await tickets.RenderAsync(configuration, call, cancellationToken);
         var notes = new List<string>(ticket.Notes);
         var owner = await tickets.FindOwnerAsync(call.Agent, notes, cancellationToken);
         var phone = PhoneNumber.Normalize(TicketWriter.CustomerNumber(call), configuration.Options.DefaultCountry);
         var plan = new Plan(configuration, call, incidentId, ticket, owner, phone);
 
         Written written;
-        using (var contact = await contacts.ReserveAsync(client, phone, cancellationToken))
+        using (var contact = await contacts.ReserveAsync(client, phone, configuration.PhoneColumns, cancellationToken))
         {
             if (contact.Match.Note is not null)
             {

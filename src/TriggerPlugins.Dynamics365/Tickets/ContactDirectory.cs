@@ -8,7 +8,7 @@ using TriggerPlugins.Dynamics365.Phones;
 namespace TriggerPlugins.Dynamics365.Tickets;
 
 /// <summary>
-/// Finds the caller's contact by <c>telephone1</c> in one request, whatever format the number was stored in
+/// Finds the caller's contact by <c>telephone1</c> (or the configuration's <c>phoneColumns</c>) in one request, whatever format the number was stored in
 /// (<see cref="PhoneNumber.MatchValues"/>; every candidate is re-normalised and compared in E.164), caching ids by
 /// normalised number. One directory serves every account of an environment (weburl), so the cache and the per-number
 /// lock are the environment's: a number seen for the first time is handled by one call at a time, whichever account
@@ -35,9 +35,9 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
     /// is disposed, so the write can create the contact and <see cref="ContactReservation.Created"/> record it before
     /// the next call for the number looks.
     /// </summary>
-    public async Task<ContactReservation> ReserveAsync(DataverseClient client, PhoneNumber phone, CancellationToken cancellationToken)
+    public async Task<ContactReservation> ReserveAsync(DataverseClient client, PhoneNumber phone, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
-        var key = CacheKey(phone);
+        var key = CacheKey(phone, columns);
         if (_cache.TryGet(key, out var cached))
         {
             return new ContactReservation(this, key, ContactMatch.Existing(cached), fromCache: true, held: null);
@@ -52,7 +52,7 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
                 return new ContactReservation(this, key, ContactMatch.Existing(cached), fromCache: true, held: null);
             }
 
-            var found = await FindAsync(client, phone, cancellationToken);
+            var found = await FindAsync(client, phone, columns, cancellationToken);
             if (found is not null)
             {
                 _cache.Set(key, found.Id!.Value, Lifetime);
@@ -71,33 +71,40 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
 
     internal void Forget(string key) => _cache.Remove(key);
 
-    /// <summary>The lookup request for a number (also shown by previews).</summary>
-    public static string FindQuery(PhoneNumber phone)
-        => "contacts" + ODataQuery.Build("contactid,fullname," + PhoneColumn, Filter(phone), top: 5);
+    /// <summary>The lookup request for a number over the phone columns, one request whatever their number (also shown by previews).</summary>
+    public static string FindQuery(PhoneNumber phone, IReadOnlyList<string>? columns = null)
+    {
+        columns ??= [PhoneColumn];
+        return "contacts" + ODataQuery.Build("contactid,fullname," + string.Join(',', columns), Filter(phone, columns), top: 5);
+    }
 
-    private static string Filter(PhoneNumber phone)
+    private static string Filter(PhoneNumber phone, IReadOnlyList<string> columns)
         => phone.IsAnonymous
             ? $"lastname eq {ODataQuery.Literal(UnknownCallerName)}"
-            : ODataQuery.AnyEquals(PhoneColumn, phone.MatchValues);
+            : string.Join(" or ", columns.Select(c => ODataQuery.AnyEquals(c, phone.MatchValues)));
 
-    private static string CacheKey(PhoneNumber phone) => phone.IsAnonymous ? "(unknown caller)" : phone.Canonical;
+    // The same number searched in other columns may find another contact: the columns are part of the key.
+    private static string CacheKey(PhoneNumber phone, IReadOnlyList<string> columns)
+        => (phone.IsAnonymous ? "(unknown caller)" : phone.Canonical) + (columns is [PhoneColumn] ? "" : "|" + string.Join(',', columns));
 
-    private async Task<ContactMatch?> FindAsync(DataverseClient client, PhoneNumber phone, CancellationToken cancellationToken)
+    private async Task<ContactMatch?> FindAsync(DataverseClient client, PhoneNumber phone, IReadOnlyList<string> columns, CancellationToken cancellationToken)
     {
         var body = await client.SendForSuccessAsync(
-            new DataverseRequest(HttpMethod.Get, FindQuery(phone), "find the caller's contact"), cancellationToken);
-        // Dataverse compares text: a candidate is kept only when its number, re-read, is the caller's (never a false match).
-        var records = ODataJson.Records(body).Where(r => phone.IsAnonymous || phone.IsSameNumber(ODataJson.Text(r, PhoneColumn))).ToList();
+            new DataverseRequest(HttpMethod.Get, FindQuery(phone, columns), "find the caller's contact"), cancellationToken);
+        // Dataverse compares text: a candidate is kept only when one of its numbers, re-read, is the caller's (never a false match).
+        var records = ODataJson.Records(body).Where(r => phone.IsAnonymous || columns.Any(c => phone.IsSameNumber(ODataJson.Text(r, c)))).ToList();
         if (records.Count == 0)
         {
             return null;
         }
 
-        // Several contacts share the number: prefer one stored in E.164, then the lowest id, so every call picks the same.
+        // Several contacts share the number: prefer one stored in E.164, then one with the number in an earlier column of
+        // phoneColumns, then the lowest id, so every call picks the same.
         var chosen = records
             .Select(r => (Record: r, Id: ODataJson.Id(r, "contactid")))
             .Where(r => r.Id is not null)
-            .OrderBy(r => phone.E164 is not null && ODataJson.Text(r.Record, PhoneColumn) == phone.E164 ? 0 : 1)
+            .OrderBy(r => phone.E164 is not null && columns.Any(c => ODataJson.Text(r.Record, c) == phone.E164) ? 0 : 1)
+            .ThenBy(r => phone.IsAnonymous ? 0 : FirstMatchingColumn(r.Record, phone, columns))
             .ThenBy(r => r.Id)
             .FirstOrDefault();
         if (chosen.Id is not { } id)
@@ -108,7 +115,7 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
         string? note = null;
         if (records.Count > 1)
         {
-            note = $"{records.Count} contacts have the caller's number; the ticket is linked to '{ODataJson.Text(chosen.Record, "fullname")}' ({id}), chosen by E.164 match, then lowest id.";
+            note = $"{records.Count} contacts have the caller's number; the ticket is linked to '{ODataJson.Text(chosen.Record, "fullname")}' ({id}), chosen by E.164 match, then phone column order, then lowest id.";
             if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.LogInformation("{Count} contacts share the caller's number; linking contact {ContactId}", records.Count, id);
@@ -116,6 +123,19 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
         }
 
         return ContactMatch.Existing(id, note);
+    }
+
+    private static int FirstMatchingColumn(JsonObject record, PhoneNumber phone, IReadOnlyList<string> columns)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (phone.IsSameNumber(ODataJson.Text(record, columns[i])))
+            {
+                return i;
+            }
+        }
+
+        return columns.Count;
     }
 }
 

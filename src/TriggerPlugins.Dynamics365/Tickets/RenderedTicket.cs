@@ -13,6 +13,9 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 /// <param name="Notes">What was shortened or left out, for the outcome.</param>
 internal sealed record RenderedTicket(string Title, string Description, IReadOnlyList<KeyValuePair<string, JsonNode?>> Fields, IReadOnlyList<string> Notes)
 {
+    /// <summary>Choice fields that rendered an option's label: <see cref="Metadata.ChoiceLabels"/> turns each into its value.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>Renders every template of <paramref name="configuration"/> for the call.</summary>
     /// <exception cref="TemplateRenderException">A template failed (a limit, a helper error).</exception>
     public static RenderedTicket Render(TicketConfiguration configuration, CallEvent call, CancellationToken cancellationToken)
@@ -33,6 +36,7 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
 
         var description = configuration.Description.Render(model, options, cancellationToken).Trim();
         var fields = new List<KeyValuePair<string, JsonNode?>>();
+        var labels = new List<string>();
         foreach (var mapping in configuration.Fields)
         {
             if (mapping.Template is null)
@@ -47,6 +51,13 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
                 continue;
             }
 
+            if (mapping.Type == FieldType.Choice && !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            {
+                labels.Add(mapping.Name);
+                fields.Add(new(mapping.Name, JsonValue.Create(text)));
+                continue;
+            }
+
             var value = Convert(mapping, text, notes);
             if (value is not null)
             {
@@ -58,7 +69,7 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
             Cut(title, FieldLimits.IncidentTitle, "title", notes),
             Cut(description, FieldLimits.IncidentDescription, "description", notes),
             fields,
-            notes);
+            notes) { Labels = labels };
     }
 
     private static JsonValue? Convert(FieldMapping mapping, string text, List<string> notes)
@@ -66,7 +77,7 @@ internal sealed record RenderedTicket(string Title, string Description, IReadOnl
         var invariant = CultureInfo.InvariantCulture;
         switch (mapping.Type)
         {
-            case FieldType.Integer when long.TryParse(text, NumberStyles.Integer, invariant, out var integer):
+            case FieldType.Integer or FieldType.Choice when long.TryParse(text, NumberStyles.Integer, invariant, out var integer):
                 return JsonValue.Create(integer);
             case FieldType.Decimal when decimal.TryParse(text, NumberStyles.Number, invariant, out var number):
                 return JsonValue.Create(number);

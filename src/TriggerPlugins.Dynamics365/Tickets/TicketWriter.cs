@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Dataverse;
+using TriggerPlugins.Dynamics365.Metadata;
 using TriggerPlugins.Dynamics365.Phones;
 using TriggerPlugins.Dynamics365.Settings;
 
@@ -12,22 +13,30 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 /// Opens the ticket for one call: owner by the agent's email, customer by the caller's number, then
 /// one <c>POST incidents</c>. In steady state (known caller, known agent) that POST is the only request.
 /// </summary>
-internal sealed class TicketWriter(DataverseClient client, ContactDirectory contacts, UserDirectory users, ILogger logger)
+internal sealed class TicketWriter(DataverseClient client, ContactDirectory contacts, UserDirectory users, ILogger logger) : IDisposable
 {
     private const string IncidentSelect = "incidentid,ticketnumber,_customerid_value,_ownerid_value";
+
+    private readonly ChoiceLabels _choices = new(client);
+
+    public void Dispose() => _choices.Dispose();
+
+    /// <summary>Renders the ticket, with the labels that choice fields rendered turned into option values.</summary>
+    internal async Task<RenderedTicket> RenderAsync(TicketConfiguration configuration, CallEvent call, CancellationToken cancellationToken)
+        => await _choices.ResolveAsync(RenderedTicket.Render(configuration, call, cancellationToken), cancellationToken);
 
     /// <exception cref="ActionFailure">An expected failure, with its outcome.</exception>
     public async Task<ActionSucceeded> WriteAsync(TicketConfiguration configuration, ActionRequest request, CancellationToken cancellationToken)
     {
         var call = request.Call;
-        var ticket = RenderedTicket.Render(configuration, call, cancellationToken);
+        var ticket = await RenderAsync(configuration, call, cancellationToken);
         var notes = new List<string>(ticket.Notes);
         var incidentId = IncidentIds.FromDelivery(request.DeliveryId);
         var owner = await FindOwnerAsync(call.Agent, notes, cancellationToken);
 
         var phone = PhoneNumber.Normalize(CustomerNumber(call), configuration.Options.DefaultCountry);
         CreatedIncident created;
-        using (var contact = await contacts.ReserveAsync(client, phone, cancellationToken))
+        using (var contact = await contacts.ReserveAsync(client, phone, configuration.PhoneColumns, cancellationToken))
         {
             var match = contact.Match;
             if (match.Note is not null)

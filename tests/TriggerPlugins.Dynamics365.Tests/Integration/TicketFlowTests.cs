@@ -192,4 +192,48 @@ public sealed class TicketFlowTests
         Assert.Equal("call-in-0001", (string?)incident["new_callid"]);
         Assert.Equal("support", (string?)incident["new_queue"]);
     }
+
+    [Fact]
+    public async Task A_choice_column_mapped_by_label_gets_the_option_value_read_once_from_the_metadata()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject
+        {
+            ["prioritycode"] = "{{ if call.queue == 'support' }}low{{ else }}High{{ end }}",
+            ["statuscode"] = new JsonObject { ["template"] = "{{ 3 }}", ["type"] = "choice" },
+        });
+
+        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration));
+        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound with { Id = "call-in-0002" }, "delivery-2", configuration: configuration));
+
+        Assert.All(harness.Emulator.Store.Records("incidents"), incident =>
+        {
+            Assert.Equal("3 3", $"{incident["prioritycode"]} {incident["statuscode"]}");
+        });
+        Assert.Single(harness.Requests(), r => r.Contains("EntityDefinitions(LogicalName='incident')/Attributes/Microsoft.Dynamics.CRM.PicklistAttributeMetadata", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_label_that_is_not_an_option_leaves_the_field_out_with_a_note_naming_the_options()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject { ["prioritycode"] = "urgent" });
+
+        var outcome = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration));
+
+        Assert.Contains("fields.prioritycode rendered 'urgent', which is not an option (options: 1 High, 2 Normal, 3 Low); the field was left out.", outcome.Notes);
+        Assert.Equal(2, (int?)Assert.Single(harness.Emulator.Store.Records("incidents"))["prioritycode"]);
+    }
+
+    [Fact]
+    public async Task Values_only_never_read_the_metadata()
+    {
+        await using var harness = await EmulatorHarness.StartAsync();
+        var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject { ["prioritycode"] = "{{ 1 }}" });
+
+        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration));
+
+        Assert.Equal(1, (int?)Assert.Single(harness.Emulator.Store.Records("incidents"))["prioritycode"]);
+        Assert.DoesNotContain(harness.Requests(), r => r.Contains("EntityDefinitions", StringComparison.Ordinal));
+    }
 }
