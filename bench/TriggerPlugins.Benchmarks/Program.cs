@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using TriggerPlugins.Benchmarks.Hosts;
 using TriggerPlugins.Benchmarks.Intake;
 using TriggerPlugins.Benchmarks.Load;
 
@@ -24,6 +25,12 @@ if (args is ["service-protection", .. var options])
 if (args is ["queue", .. var queueArgs])
 {
     return await TriggerPlugins.Benchmarks.Queue.QueueSizeRunner.RunAsync(queueArgs);
+}
+
+// `hosts`: 1, 2 and 3 `triggers serve` hosts on one PostgreSQL queue (accepted events/s, delivered tickets/s).
+if (args is ["hosts", .. var hostsArgs])
+{
+    return await HostsRunner.RunAsync(hostsArgs);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(LoadRunner).Assembly).Run(args);

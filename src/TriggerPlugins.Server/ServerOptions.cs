@@ -11,6 +11,12 @@ public sealed class ServerOptions
     /// <summary>The config folder (accounts/, configurations/, triggers/); watched and reloaded on change.</summary>
     public required string ConfigDirectory { get; init; }
 
+    /// <summary>
+    /// The delivery store (<c>TRIGGERS_STORE</c>): null or <c>sqlite</c> for the SQLite file in the data folder,
+    /// <c>postgres:&lt;connection string&gt;</c> for a PostgreSQL queue several hosts share.
+    /// </summary>
+    public string? Store { get; init; }
+
     /// <summary>The data folder: the delivery store, the folder lock and the managed API keys.</summary>
     public required string DataDirectory { get; init; }
 

@@ -15,6 +15,7 @@ using TriggerPlugins.Host.Plugins;
 using TriggerPlugins.Server.Api;
 using TriggerPlugins.Server.Security;
 using TriggerPlugins.Server.Services;
+using TriggerPlugins.Storage.PostgreSql;
 
 namespace TriggerPlugins.Server;
 
@@ -26,9 +27,9 @@ namespace TriggerPlugins.Server;
 public sealed class TriggersServer : IAsyncDisposable
 {
     private readonly DataFolderLock _lock;
-    private readonly SqliteDeliveryStore _store;
+    private readonly OpenedDeliveryStore _store;
 
-    private TriggersServer(WebApplication app, DataFolderLock folderLock, SqliteDeliveryStore store)
+    private TriggersServer(WebApplication app, DataFolderLock folderLock, OpenedDeliveryStore store)
     {
         App = app;
         _lock = folderLock;
@@ -81,12 +82,20 @@ public sealed class TriggersServer : IAsyncDisposable
             throw new ServerStartException([exception.Message]);
         }
 
-        SqliteDeliveryStore? store = null;
+        OpenedDeliveryStore? store = null;
         WebApplication? app = null;
         try
         {
-            store = await SqliteDeliveryStore.OpenAsync(options.DataDirectory, cancellationToken);
-            app = Build(options, keys, store, logging);
+            try
+            {
+                store = await DeliveryStores.OpenAsync(options.Store, options.DataDirectory, DeliveryStoreOpenMode.CreateIfMissing, logger: null, cancellationToken);
+            }
+            catch (DeliveryStoreException exception)
+            {
+                throw new ServerStartException([exception.Message]);
+            }
+
+            app = Build(options, keys, store.Store, logging);
             var plugins = app.Services.GetRequiredService<PluginCatalog>();
             if (plugins.Plugins.Count == 0)
             {
@@ -101,11 +110,15 @@ public sealed class TriggersServer : IAsyncDisposable
 
             app.Services.GetRequiredService<InitialConfiguration>().Value = configuration;
 
-            // The lock is ours: any delivery in flight was left by a process that died; it is due again now.
-            var recovered = await store.RecoverInFlightAsync(TimeProvider.System.GetUtcNow(), cancellationToken);
-            if (recovered > 0)
+            // The lock is ours: any delivery in flight was left by a process that died; it is due again now. A shared
+            // queue (PostgreSQL) is never reset: other hosts may be running those deliveries; a dead host's leases run out.
+            if (!store.Shared)
             {
-                ServerLog.Recovered(app.Services.GetRequiredService<ILogger<TriggersServer>>(), recovered);
+                var recovered = await store.Store.RecoverInFlightAsync(TimeProvider.System.GetUtcNow(), cancellationToken);
+                if (recovered > 0)
+                {
+                    ServerLog.Recovered(app.Services.GetRequiredService<ILogger<TriggersServer>>(), recovered);
+                }
             }
 
             return new TriggersServer(app, folderLock, store);
@@ -117,7 +130,11 @@ public sealed class TriggersServer : IAsyncDisposable
                 await app.DisposeAsync();
             }
 
-            store?.Dispose();
+            if (store is not null)
+            {
+                await store.DisposeAsync();
+            }
+
             folderLock.Dispose();
             throw;
         }
@@ -138,11 +155,11 @@ public sealed class TriggersServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await App.DisposeAsync();
-        _store.Dispose();
+        await _store.DisposeAsync();
         _lock.Dispose();
     }
 
-    private static WebApplication Build(ServerOptions options, ApiKeys keys, SqliteDeliveryStore store, Action<ILoggingBuilder>? logging)
+    private static WebApplication Build(ServerOptions options, ApiKeys keys, IDeliveryStore store, Action<ILoggingBuilder>? logging)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Services.AddSystemd();

@@ -53,11 +53,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         "--urls", $"http://127.0.0.1:{port}", "--retry-base-delay", "500ms", "--retry-max-delay", "5s", "--grace-period", "5s", .. more,
     ];
 
-    /// <summary>Starts `triggers serve` and waits (bounded) until /healthz answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string data, int port, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Starts `triggers serve` (with <paramref name="more"/> options) and waits (bounded) until /healthz answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string data, int port, IReadOnlyDictionary<string, string> environment, params string[] more)
     {
         var env = new Dictionary<string, string>(environment) { ["TRIGGERS_API_KEY"] = Key };
-        var process = Process.Start(TriggersProcess.StartInfo(Arguments(data, port), env))!;
+        var process = Process.Start(TriggersProcess.StartInfo(Arguments(data, port, more), env))!;
         process.StandardInput.Close();
         var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         var clock = Stopwatch.StartNew();

@@ -19,7 +19,7 @@ namespace TriggerPlugins.Benchmarks.Intake;
 /// </summary>
 internal static class IntakeRunner
 {
-    private const string Key = "bench-key";
+    internal const string Key = "bench-key";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -78,7 +78,8 @@ internal static class IntakeRunner
         return 0;
     }
 
-    private static async Task<TriggersServer> StartAsync(string data)
+    /// <summary>Starts `triggers serve` in process on a free loopback port (the store: TRIGGERS_STORE syntax; null: SQLite in <paramref name="data"/>).</summary>
+    internal static async Task<TriggersServer> StartAsync(string data, string? store = null)
     {
         var server = await TriggersServer.CreateAsync(
             new ServerOptions
@@ -88,6 +89,7 @@ internal static class IntakeRunner
                 PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"),
                 Urls = "http://127.0.0.1:0",
                 EnvironmentApiKey = Key,
+                Store = store,
             },
             logging => logging.SetMinimumLevel(LogLevel.Warning));
         await server.App.StartAsync();
@@ -140,7 +142,7 @@ internal static class IntakeRunner
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static int Option(string[] args, string name, int fallback)
+    internal static int Option(string[] args, string name, int fallback)
     {
         var index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;

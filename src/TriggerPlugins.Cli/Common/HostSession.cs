@@ -4,6 +4,7 @@ using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Plugins;
 using TriggerPlugins.Host.Triggers;
+using TriggerPlugins.Storage.PostgreSql;
 
 namespace TriggerPlugins.Cli.Common;
 
@@ -13,6 +14,8 @@ namespace TriggerPlugins.Cli.Common;
 /// </summary>
 internal sealed class HostSession : IAsyncDisposable
 {
+    private OpenedDeliveryStore? _store;
+
     private HostSession(PluginCatalog plugins, TriggerConfiguration configuration, ILoggerFactory loggerFactory)
     {
         Plugins = plugins;
@@ -26,7 +29,10 @@ internal sealed class HostSession : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
-    public SqliteDeliveryStore? Store { get; private set; }
+    public IDeliveryStore? Store => _store?.Store;
+
+    /// <summary>True when other hosts may share the queue (see <see cref="OpenedDeliveryStore.Shared"/>).</summary>
+    public bool StoreIsShared => _store?.Shared ?? false;
 
     public DeliveryProcessor? Processor { get; private set; }
 
@@ -40,22 +46,34 @@ internal sealed class HostSession : IAsyncDisposable
         return new HostSession(plugins, configuration, loggerFactory);
     }
 
-    /// <summary>Opens the durable queue in <paramref name="dataDirectory"/>, applies the retention, and wires the engine to it.</summary>
+    /// <summary>
+    /// Opens the durable queue <paramref name="storeSetting"/> names (<c>TRIGGERS_STORE</c>; null: SQLite in
+    /// <paramref name="dataDirectory"/>), applies the retention, and wires the engine to it.
+    /// </summary>
     /// <exception cref="DeliveryStoreException">The queue is damaged or cannot be opened (the CLI prints its message, exit 2).</exception>
-    public async Task StartDeliveryAsync(string dataDirectory, DeliveryOptions options, DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
+    public async Task StartDeliveryAsync(string? storeSetting, string dataDirectory, DeliveryOptions options, DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
     {
-        Store = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
-        await Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
-        Processor = new DeliveryProcessor(Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
+        _store = await DeliveryStores.OpenAsync(storeSetting, dataDirectory, mode, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
+        await _store.Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
+        Processor = new DeliveryProcessor(_store.Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
         var environments = DeliveryEnvironments.From(Configuration, Plugins.Plugins.Select(p => p.Manifest));
         var engine = new TriggerEngine(Configuration.Triggers, LoggerFactory.CreateLogger<TriggerEngine>(), environments);
-        Dispatcher = new DispatchService(engine, Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
+        Dispatcher = new DispatchService(engine, _store.Store, Processor, TimeProvider.System, LoggerFactory.CreateLogger<DispatchService>());
+    }
+
+    /// <summary>Closes the queue's connections (its files can then be deleted).</summary>
+    public async Task CloseStoreAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
         Processor?.Dispose();
-        Store?.Dispose();
+        await CloseStoreAsync();
         await Plugins.DisposeAsync();
     }
 }

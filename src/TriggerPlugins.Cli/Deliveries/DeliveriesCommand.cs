@@ -35,7 +35,8 @@ internal static class DeliveriesCommand
         var command = new Command("list", "List deliveries, oldest first, with their state, attempts and last error.") { data, status, filters.Code, filters.Account, filters.Since, limit };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             var filter = filters.Read(parse) with { Status = parse.GetValue(status) is { } s ? StatusNames.Single(n => n.Value == s).Key : null };
             var deliveries = await store.ListMatchingAsync(filter, parse.GetValue(limit), cancellationToken);
             foreach (var d in deliveries)
@@ -78,7 +79,8 @@ internal static class DeliveriesCommand
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             var now = TimeProvider.System.GetUtcNow();
             if (parse.GetValue(id) is not { } deliveryId)
             {
@@ -105,7 +107,7 @@ internal static class DeliveriesCommand
                     Console.WriteLine($"{deliveryId}: already {StatusNames[waiting.Status]}; the next `triggers run` delivers it.");
                     return ExitCodes.Success;
                 default:
-                    await Console.Error.WriteLineAsync($"error: no delivery '{deliveryId}' in {store.Path}; `triggers deliveries list` shows the ids (is --data the same as the run's?).");
+                    await Console.Error.WriteLineAsync($"error: no delivery '{deliveryId}' in {opened.Description}; `triggers deliveries list` shows the ids (is --data the same as the run's?).");
                     return ExitCodes.Problems;
             }
         });
@@ -119,7 +121,8 @@ internal static class DeliveriesCommand
         var command = new Command("discard", "Remove a dead-lettered or pending delivery for good.") { data, id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var store = opened.Store;
             if (await store.DiscardAsync(parse.GetValue(id)!, cancellationToken))
             {
                 Console.WriteLine($"{parse.GetValue(id)}: discarded.");
@@ -150,8 +153,8 @@ internal static class DeliveriesCommand
                 return ExitCodes.UsageError;
             }
 
-            using var store = await SqliteDeliveryStore.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
-            var purged = await store.PurgeSettledAsync(cutoff, cancellationToken);
+            await using var opened = await StoreSelection.OpenAsync(CommonOptions.DataPath(parse.GetValue(data)), DeliveryStoreOpenMode.MustExist, cancellationToken);
+            var purged = await opened.Store.PurgeSettledAsync(cutoff, cancellationToken);
             Console.WriteLine($"{purged} delivery(ies) that succeeded before {cutoff:O} no longer hold call data.");
             return ExitCodes.Success;
         });

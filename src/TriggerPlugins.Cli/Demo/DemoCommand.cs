@@ -75,7 +75,8 @@ internal static class DemoCommand
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"triggers-demo-{Guid.NewGuid():N}");
         try
         {
-            await session.StartDeliveryAsync(dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
+            // The demo's queue is its own SQLite file, whatever TRIGGERS_STORE says.
+            await session.StartDeliveryAsync(storeSetting: null, dataDirectory, new DeliveryOptions(), DeliveryStoreOpenMode.CreateIfMissing, cancellationToken);
             var rows = await DispatchAllAsync(session.Dispatcher!, eventsFile, cancellationToken);
             console.Write(DemoTable.Build(rows.Select(r => Describe(r, emulator.Store)).ToList(), console.Profile.Width));
             // One ticket per call: several events (and triggers) of a call share their ticket.
@@ -89,7 +90,7 @@ internal static class DemoCommand
         finally
         {
             // The queue is the demo's own: nothing to resume next time.
-            session.Store?.Dispose();
+            await session.CloseStoreAsync();
             TryDelete(dataDirectory);
         }
     }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Storage.PostgreSql;
 using TriggerPlugins.Host.Events;
 
 namespace TriggerPlugins.Cli.Run;
@@ -122,7 +123,7 @@ internal static class RunCommand
 
             using (folderLock)
             {
-                await session.StartDeliveryAsync(dataPath, options, CommonOptions.OpenMode(parse.GetValue(replaceDamaged)), cancellationToken);
+                await session.StartDeliveryAsync(DeliveryStores.FromEnvironment(), dataPath, options, CommonOptions.OpenMode(parse.GetValue(replaceDamaged)), cancellationToken);
                 var output = new ResultWriter(parse.GetValue(json));
                 var run = new RunLoop(session, options, parse.GetValue(parallel), output);
                 await using var input = eventsFile is null ? Console.OpenStandardInput() : File.OpenRead(eventsFile.FullName);

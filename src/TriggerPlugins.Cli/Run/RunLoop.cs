@@ -28,7 +28,11 @@ internal sealed class RunLoop(HostSession session, DeliveryOptions options, int 
     {
         var store = session.Store!;
         var time = TimeProvider.System;
-        await store.RecoverInFlightAsync(time.GetUtcNow(), cancellationToken);
+        if (!session.StoreIsShared)
+        {
+            await store.RecoverInFlightAsync(time.GetUtcNow(), cancellationToken);
+        }
+
         foreach (var pending in await store.ListAsync(DeliveryStatus.Pending, int.MaxValue, cancellationToken))
         {
             _awaited[pending.Id] = (null, true);

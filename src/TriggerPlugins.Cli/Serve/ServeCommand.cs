@@ -4,6 +4,7 @@ using TriggerPlugins.Cli.Common;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Server;
 using TriggerPlugins.Server.Security;
+using TriggerPlugins.Storage.PostgreSql;
 
 namespace TriggerPlugins.Cli.Serve;
 
@@ -23,10 +24,12 @@ internal static class ServeCommand
         var maxDelay = DurationOption.Create("--retry-max-delay", "Longest wait between two attempts (Retry-After may ask for more)");
         var deadline = DurationOption.Create("--retry-deadline", "How long a delivery keeps being retried before it is dead-lettered");
         var concurrency = new Option<int?>("--max-concurrency-per-account") { Description = "Actions running at once per account (Dynamics allows 52 per user)." };
+        var lease = DurationOption.Create("--lease-duration", "How long a claimed delivery stays this host's; after it (the host died), another host takes it. Longer than --attempt-timeout");
+        var attemptTimeout = DurationOption.Create("--attempt-timeout", "How long one attempt may run before it is cancelled and retried");
 
         var command = new Command("serve", "Run as an always-on service: HTTP intake (POST /api/v1/events), delivery workers, health, metrics, config reload.")
         {
-            config, plugins, data, urls, anonymous, grace, baseDelay, maxDelay, deadline, concurrency, verbose,
+            config, plugins, data, urls, anonymous, grace, baseDelay, maxDelay, deadline, concurrency, lease, attemptTimeout, verbose,
         };
         command.Subcommands.Add(AddKey());
         command.SetAction(async (parse, cancellationToken) =>
@@ -36,8 +39,10 @@ internal static class ServeCommand
             delivery.MaxDelay = parse.GetValue(maxDelay) ?? delivery.MaxDelay;
             delivery.Deadline = parse.GetValue(deadline) ?? delivery.Deadline;
             delivery.MaxConcurrencyPerAccount = parse.GetValue(concurrency) ?? delivery.MaxConcurrencyPerAccount;
+            delivery.AttemptTimeout = parse.GetValue(attemptTimeout) ?? delivery.AttemptTimeout;
             var workers = new WorkerOptions();
             workers.GracePeriod = parse.GetValue(grace) ?? workers.GracePeriod;
+            workers.LeaseDuration = parse.GetValue(lease) ?? workers.LeaseDuration;
             var options = new ServerOptions
             {
                 ConfigDirectory = parse.GetValue(config)!.FullName,
@@ -45,6 +50,7 @@ internal static class ServeCommand
                 PluginsDirectory = CommonOptions.PluginsPath(parse.GetValue(plugins)),
                 Urls = parse.GetValue(urls)!,
                 EnvironmentApiKey = Environment.GetEnvironmentVariable(ServerOptions.ApiKeyVariable),
+                Store = DeliveryStores.FromEnvironment(),
                 AllowAnonymousLoopback = parse.GetValue(anonymous),
                 Delivery = delivery,
                 Workers = workers,

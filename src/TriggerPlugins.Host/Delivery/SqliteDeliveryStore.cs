@@ -15,7 +15,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <summary>The database's file name in the data folder.</summary>
     public const string FileName = "deliveries.db";
 
-    private const string Columns = "id, event_id, event_json, trigger_name, action_index, plugin, account, configuration, status, attempts, created_at, updated_at, next_attempt_at, window_start, last_error, external_id, number, url, notes, event_hash, failure_code, call_key, seq, lease_owner, lease_expires_at";
+    private const string Columns = DeliveryRows.Columns;
 
     // Schema versions (PRAGMA user_version): 1 the first; 2 adds event_hash (the content hash that tells a re-sent event from
     // a different one under the same id); 3 adds failure_code (a dead letter's code, what `deliveries retry --code`
@@ -765,13 +765,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         }
     }
 
-    private static string StatusText(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Pending => "pending",
-        DeliveryStatus.InFlight => "in-flight",
-        DeliveryStatus.Succeeded => "succeeded",
-        _ => "dead-lettered",
-    };
+    private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
 
     private static void BindFilter(SqliteParameterCollection p, DeliveryFilter filter)
     {
@@ -782,14 +776,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         p.AddWithValue("$since", filter.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
     }
 
-    private static DeliveryStatus ParseStatus(string text) => text switch
-    {
-        "pending" => DeliveryStatus.Pending,
-        "in-flight" => DeliveryStatus.InFlight,
-        "succeeded" => DeliveryStatus.Succeeded,
-        "dead-lettered" => DeliveryStatus.DeadLettered,
-        _ => throw new InvalidDataException($"Unknown delivery status '{text}' in the delivery store."),
-    };
+    private static DeliveryStatus ParseStatus(string text) => DeliveryRows.ParseStatus(text);
 
     private async Task<bool> TransitionAsync(
         string id,
@@ -881,32 +868,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         return records;
     }
 
-    private static DeliveryRecord Read(SqliteDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        EventId = reader.GetString(1),
-        EventJson = reader.GetString(2),
-        TriggerName = reader.GetString(3),
-        ActionIndex = reader.GetInt32(4),
-        Action = new TriggerAction(reader.GetString(5), reader.GetString(6), reader.GetString(7)),
-        Status = ParseStatus(reader.GetString(8)),
-        Attempts = reader.GetInt32(9),
-        CreatedAt = Time(reader.GetInt64(10)),
-        UpdatedAt = Time(reader.GetInt64(11)),
-        NextAttemptAt = Time(reader.GetInt64(12)),
-        RetryWindowStart = Time(reader.GetInt64(13)),
-        LastError = reader.IsDBNull(14) ? null : reader.GetString(14),
-        ExternalId = reader.IsDBNull(15) ? null : reader.GetString(15),
-        Number = reader.IsDBNull(16) ? null : reader.GetString(16),
-        Url = reader.IsDBNull(17) ? null : new Uri(reader.GetString(17)),
-        Notes = reader.IsDBNull(18) ? [] : JsonSerializer.Deserialize<string[]>(reader.GetString(18)) ?? [],
-        EventHash = reader.IsDBNull(19) ? null : reader.GetString(19),
-        FailureCode = reader.IsDBNull(20) ? null : reader.GetString(20),
-        CallKey = reader.GetString(21),
-        Sequence = reader.GetInt64(22),
-        LeaseOwner = reader.IsDBNull(23) ? null : reader.GetString(23),
-        LeaseExpiresAt = reader.IsDBNull(24) ? null : Time(reader.GetInt64(24)),
-    };
+    private static DeliveryRecord Read(SqliteDataReader reader) => DeliveryRows.Read(reader, static (r, i) => Time(r.GetInt64(i)));
 
     private static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
 }

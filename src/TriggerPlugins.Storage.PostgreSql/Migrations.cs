@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TriggerPlugins.Host.Delivery;
+
+namespace TriggerPlugins.Storage.PostgreSql;
+
+/// <summary>One schema change: applied once, in version order, recorded in <c>schema_migrations</c>.</summary>
+/// <param name="Version">1, 2, 3...: never renumbered, never edited once released (add a new one instead).</param>
+/// <param name="Description">What it changes, as recorded in the database.</param>
+/// <param name="Sql">The statements; they run in the same transaction as the version row.</param>
+internal sealed record Migration(int Version, string Description, string Sql);
+
+/// <summary>
+/// The versioned schema of the PostgreSQL delivery store, applied when a store opens. Hosts starting together take a
+/// transaction-scoped advisory lock first, so exactly one of them applies a migration and the others see it done.
+/// PostgreSQL DDL is transactional: a migration that fails leaves the schema as it was.
+/// </summary>
+internal static class Migrations
+{
+    /// <summary>The advisory lock key of the migration step (any constant shared by every host of this program).</summary>
+    internal const long LockKey = 0x7472_6967_6765_7273; // "triggers"
+
+    /// <summary>Every migration, in version order.</summary>
+    internal static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "deliveries table", """
+            CREATE TABLE deliveries (
+                id              text        NOT NULL PRIMARY KEY,
+                event_id        text        NOT NULL,
+                event_json      text        NOT NULL,
+                trigger_name    text        NOT NULL,
+                action_index    integer     NOT NULL,
+                plugin          text        NOT NULL,
+                account         text        NOT NULL,
+                configuration   text        NOT NULL,
+                status          text        NOT NULL CHECK (status IN ('pending', 'in-flight', 'succeeded', 'dead-lettered')),
+                attempts        integer     NOT NULL DEFAULT 0,
+                created_at      timestamptz NOT NULL,
+                updated_at      timestamptz NOT NULL,
+                next_attempt_at timestamptz NOT NULL,
+                window_start    timestamptz NOT NULL,
+                last_error      text,
+                external_id     text,
+                number          text,
+                url             text,
+                notes           text,
+                event_hash      text,
+                failure_code    text
+            );
+            CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+            CREATE INDEX deliveries_by_status ON deliveries (status, created_at, id);
+            CREATE INDEX deliveries_by_created ON deliveries (created_at, id);
+            CREATE INDEX deliveries_to_purge ON deliveries (updated_at) WHERE status = 'succeeded' AND event_json <> '';
+            """),
+        new(2, "per-call order and leases", """
+            ALTER TABLE deliveries ADD COLUMN call_key text NOT NULL DEFAULT '';
+            ALTER TABLE deliveries ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+            ALTER TABLE deliveries ADD COLUMN lease_owner text;
+            ALTER TABLE deliveries ADD COLUMN lease_expires_at timestamptz;
+            UPDATE deliveries SET call_key = event_id;
+            CREATE INDEX deliveries_by_call ON deliveries (call_key, seq);
+            CREATE INDEX deliveries_due_by_account ON deliveries (status, account, seq);
+            CREATE INDEX deliveries_leases ON deliveries (lease_expires_at) WHERE status = 'in-flight';
+            CREATE INDEX deliveries_by_event ON deliveries (event_id);
+            """),
+    ];
+
+    /// <summary>The newest schema version this build knows.</summary>
+    internal static int Latest => All[^1].Version;
+
+    /// <summary>
+    /// Brings the schema to <see cref="Latest"/>; refuses a database migrated by a newer build, and (with
+    /// <paramref name="mustExist"/>: read-only and admin commands) a database that holds no queue yet. Returns the versions applied.
+    /// </summary>
+    internal static async Task<IReadOnlyList<int>> ApplyAsync(NpgsqlDataSource dataSource, string where, bool mustExist, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("key", LockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var command = new NpgsqlCommand("SELECT to_regclass('schema_migrations') IS NOT NULL", connection, transaction))
+        {
+            if (mustExist && await command.ExecuteScalarAsync(cancellationToken) is false)
+            {
+                throw new DeliveryStoreException(DeliveryStoreFault.Missing, where, $"there is no delivery queue in the PostgreSQL database {where}; check TRIGGERS_STORE (a queue is created by `triggers run` or `triggers serve`)");
+            }
+        }
+
+        await using (var command = new NpgsqlCommand(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version     integer     NOT NULL PRIMARY KEY,
+                description text        NOT NULL,
+                applied_at  timestamptz NOT NULL DEFAULT now()
+            );
+            """,
+            connection,
+            transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        int current;
+        await using (var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM schema_migrations", connection, transaction))
+        {
+            current = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        if (current > Latest)
+        {
+            throw new DeliveryStoreException(
+                DeliveryStoreFault.Other,
+                where,
+                $"the delivery store at {where} has schema version {current}, newer than this build knows ({Latest}): upgrade `triggers` on this host to the version the other hosts run.");
+        }
+
+        var applied = new List<int>();
+        foreach (var migration in All.Where(m => m.Version > current))
+        {
+            await using var command = new NpgsqlCommand(
+                migration.Sql + ";\nINSERT INTO schema_migrations (version, description) VALUES (@version, @description);",
+                connection,
+                transaction);
+            command.Parameters.AddWithValue("version", migration.Version);
+            command.Parameters.AddWithValue("description", migration.Description);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            applied.Add(migration.Version);
+            PostgreSqlLog.MigrationApplied(logger, migration.Version, migration.Description, where);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return applied;
+    }
+}
