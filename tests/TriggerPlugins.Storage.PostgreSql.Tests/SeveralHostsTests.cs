@@ -110,7 +110,7 @@ public sealed class SeveralHostsTests(PostgreSqlServer server, ITestOutputHelper
 
     private Dictionary<string, int> TicketsByCall() =>
         _fixture.Emulator.Store.Records("incidents")
-            .Select(r => r["new_callid"]?.ToString())
+            .Select(TicketCallId.Of)
             .Where(id => id is not null && id.StartsWith("hosts-", StringComparison.Ordinal))
             .GroupBy(id => id!)
             .ToDictionary(g => g.Key, g => g.Count());
