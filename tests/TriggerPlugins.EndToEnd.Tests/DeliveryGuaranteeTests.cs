@@ -10,32 +10,8 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// a trigger ends with exactly one ticket in Dynamics: none lost, none duplicated. The real `triggers run` process
 /// runs against the emulator's fault injection.
 /// </summary>
-public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-e2e")
 {
-    private readonly EmulatorFixture _fixture = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"triggers-e2e-{Guid.NewGuid():N}");
-
-    private DataverseEmulator.DataverseEmulator Emulator => _fixture.Emulator;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        await _fixture.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fixture.DisposeAsync();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Fact]
     public async Task Thirty_percent_429s_end_with_exactly_one_ticket_per_call()
     {
@@ -67,11 +43,11 @@ public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLif
         const int calls = 60;
         Emulator.Faults.Latency = TimeSpan.FromMilliseconds(150);
         var events = WriteEvents("killed", calls);
-        var data = Path.Combine(_work, "data-killed");
+        var data = Path.Combine(Work, "data-killed");
         var arguments = RunArguments(events, data, parallel: 4);
         var clock = Stopwatch.StartNew();
 
-        using (var first = Process.Start(TriggersProcess.StartInfo(arguments, _fixture.Environment))!)
+        using (var first = Process.Start(TriggersProcess.StartInfo(arguments, Fixture.Environment))!)
         {
             first.StandardInput.Close();
             _ = first.StandardOutput.ReadToEndAsync();
@@ -85,7 +61,7 @@ public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLif
         var beforeRestart = TicketsByCall("killed").Count;
         Assert.InRange(beforeRestart, 10, calls - 1);
 
-        var second = await TriggersProcess.RunAsync(arguments, _fixture.Environment, timeout: TimeSpan.FromMinutes(4));
+        var second = await TriggersProcess.RunAsync(arguments, Fixture.Environment, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(second.ExitCode == 0, second.All);
         AssertExactlyOneTicketPerCall("killed", calls);
@@ -98,7 +74,7 @@ public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLif
         var clock = Stopwatch.StartNew();
 
         var result = await TriggersProcess.RunAsync(
-            RunArguments(events, Path.Combine(_work, $"data-{prefix}"), parallel: 8), _fixture.Environment, timeout: TimeSpan.FromMinutes(4));
+            RunArguments(events, Path.Combine(Work, $"data-{prefix}"), parallel: 8), Fixture.Environment, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(result.ExitCode == 0, result.All);
         AssertExactlyOneTicketPerCall(prefix, calls);
@@ -114,7 +90,7 @@ public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : IAsyncLif
 
     private string WriteEvents(string prefix, int calls)
     {
-        var path = Path.Combine(_work, $"{prefix}.ndjson");
+        var path = Path.Combine(Work, $"{prefix}.ndjson");
         File.WriteAllText(path, CallEvents.AnsweredInbound(prefix, calls));
         return path;
     }

@@ -8,30 +8,8 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// line saying what is wrong, the good lines after it still make their tickets, and an id reused for another call is a
 /// conflict, never "already delivered".
 /// </summary>
-public sealed class HostileInputTests : IAsyncLifetime
+public sealed class HostileInputTests() : EmulatorWorkspace("triggers-e2e-hostile")
 {
-    private readonly EmulatorFixture _fixture = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"triggers-e2e-hostile-{Guid.NewGuid():N}");
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        await _fixture.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fixture.DisposeAsync();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Fact]
     public async Task Bad_lines_are_reported_and_the_good_ones_after_them_make_their_tickets()
     {
@@ -47,12 +25,12 @@ public sealed class HostileInputTests : IAsyncLifetime
         Line(good[1].Replace("\"status\":\"answered\"", "\"status\":0", StringComparison.Ordinal)); // 5: number for an enum
         Line(good[1].Replace("\"queue\":\"support\"", $"\"queue\":\"{new string('q', 2 * 1024 * 1024)}\"", StringComparison.Ordinal)); // 6: 2 MB
         Line(good[2]);                                                               // 7: hostile-0003
-        var file = Path.Combine(_work, "hostile.ndjson");
+        var file = Path.Combine(Work, "hostile.ndjson");
         await File.WriteAllBytesAsync(file, events.ToArray());
 
         var result = await TriggersProcess.RunAsync(
-            ["run", "--config", Path.Combine(TriggersProcess.SamplesDirectory, "config"), "--events", file, "--data", Path.Combine(_work, "data"), "--parallel", "1"],
-            _fixture.Environment,
+            ["run", "--config", Path.Combine(TriggersProcess.SamplesDirectory, "config"), "--events", file, "--data", Path.Combine(Work, "data"), "--parallel", "1"],
+            Fixture.Environment,
             timeout: TimeSpan.FromMinutes(2));
 
         Assert.True(result.ExitCode == 1, result.All);
@@ -67,18 +45,18 @@ public sealed class HostileInputTests : IAsyncLifetime
         Assert.Contains(lines, l => l.StartsWith("line 7: hostile-0003: inbound-answered -> dynamics365 created CAS-", StringComparison.Ordinal));
         Assert.DoesNotContain("already existed", result.StandardOutput, StringComparison.Ordinal);
 
-        var tickets = _fixture.Emulator.Store.Records("incidents").Select(TicketCallId.Of).Where(id => id?.StartsWith("hostile-", StringComparison.Ordinal) == true).Order().ToList();
+        var tickets = Fixture.Emulator.Store.Records("incidents").Select(TicketCallId.Of).Where(id => id?.StartsWith("hostile-", StringComparison.Ordinal) == true).Order().ToList();
         Assert.Equal(["hostile-0001", "hostile-0003"], tickets);
     }
 
     [Fact]
     public async Task Purge_drops_the_call_data_of_settled_deliveries_and_a_resent_event_is_still_known()
     {
-        var data = Path.Combine(_work, "data-purge");
-        var events = Path.Combine(_work, "purge.ndjson");
+        var data = Path.Combine(Work, "data-purge");
+        var events = Path.Combine(Work, "purge.ndjson");
         await File.WriteAllTextAsync(events, CallEvents.AnsweredInbound("purged", 2));
         string[] run = ["run", "--config", Path.Combine(TriggersProcess.SamplesDirectory, "config"), "--events", events, "--data", data];
-        var first = await TriggersProcess.RunAsync(run, _fixture.Environment);
+        var first = await TriggersProcess.RunAsync(run, Fixture.Environment);
         Assert.True(first.ExitCode == 0, first.All);
 
         // Taken after the run ended: every delivery settled before it, and it is in the past when the purge checks it.
@@ -89,7 +67,7 @@ public sealed class HostileInputTests : IAsyncLifetime
         var database = await File.ReadAllBytesAsync(Path.Combine(data, "deliveries.db"));
         Assert.DoesNotContain("Customer 1", Encoding.Latin1.GetString(database), StringComparison.Ordinal);
 
-        var again = await TriggersProcess.RunAsync(run, _fixture.Environment);
+        var again = await TriggersProcess.RunAsync(run, Fixture.Environment);
         Assert.True(again.ExitCode == 0, again.All);
         Assert.Equal(2, again.StandardOutput.Split('\n').Count(l => l.Contains("already existed", StringComparison.Ordinal)));
     }

@@ -12,31 +12,14 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// call-end) arriving interleaved: every call ends with exactly one ticket holding its last event, and one closed phone
 /// call; a host killed with kill -9 and restarted makes no second ticket or phone call.
 /// </summary>
-public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class OneTicketPerCallTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-calls")
 {
     private static readonly string[] Kinds = ["call-start", "agent-connect", "call-end"];
-    private readonly EmulatorFixture _fixture = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"triggers-calls-{Guid.NewGuid():N}");
 
-    private DataverseEmulator.DataverseEmulator Emulator => _fixture.Emulator;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
+        await base.InitializeAsync();
         WriteConfiguration();
-        await _fixture.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fixture.DisposeAsync();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
     }
 
     [Fact]
@@ -45,7 +28,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
         const int calls = 100;
         var clock = Stopwatch.StartNew();
 
-        var result = await TriggersProcess.RunAsync(Arguments(WriteEvents("many", calls), "data-many", parallel: 16), _fixture.Environment, timeout: TimeSpan.FromMinutes(4));
+        var result = await TriggersProcess.RunAsync(Arguments(WriteEvents("many", calls), "data-many", parallel: 16), Fixture.Environment, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(result.ExitCode == 0, result.All);
         AssertOneTicketAndPhoneCallPerCall("many", calls);
@@ -60,7 +43,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
         Emulator.Faults.Latency = TimeSpan.FromMilliseconds(100);
         var arguments = Arguments(WriteEvents("killed", calls), "data-killed", parallel: 8);
 
-        using (var first = Process.Start(TriggersProcess.StartInfo(arguments, _fixture.Environment))!)
+        using (var first = Process.Start(TriggersProcess.StartInfo(arguments, Fixture.Environment))!)
         {
             first.StandardInput.Close();
             _ = first.StandardOutput.ReadToEndAsync();
@@ -71,7 +54,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
             await first.WaitForExitAsync();
         }
 
-        var second = await TriggersProcess.RunAsync(arguments, _fixture.Environment, timeout: TimeSpan.FromMinutes(4));
+        var second = await TriggersProcess.RunAsync(arguments, Fixture.Environment, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(second.ExitCode == 0, second.All);
         AssertOneTicketAndPhoneCallPerCall("killed", calls);
@@ -123,7 +106,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
             }
         }
 
-        var path = Path.Combine(_work, $"{prefix}.ndjson");
+        var path = Path.Combine(Work, $"{prefix}.ndjson");
         File.WriteAllLines(path, events.OrderBy(e => e.Slot).Select(e => e.Line));
         return path;
     }
@@ -132,7 +115,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
 
     private string[] Arguments(string events, string data, int parallel) =>
     [
-        "run", "--config", Path.Combine(_work, "config"), "--events", events, "--data", Path.Combine(_work, data),
+        "run", "--config", Path.Combine(Work, "config"), "--events", events, "--data", Path.Combine(Work, data),
         "--parallel", parallel.ToString(CultureInfo.InvariantCulture),
         "--retry-base-delay", "100ms", "--retry-max-delay", "2s", "--retry-deadline", "3m",
     ];
@@ -140,7 +123,7 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : IAsyncLife
     /// <summary>The sample account, and a trigger that follows inbound calls through all three events.</summary>
     private void WriteConfiguration()
     {
-        var config = Path.Combine(_work, "config");
+        var config = Path.Combine(Work, "config");
         foreach (var folder in new[] { "accounts", "configurations", "triggers" })
         {
             Directory.CreateDirectory(Path.Combine(config, folder));

@@ -11,38 +11,14 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// emulator: a Dynamics outage never stops the intake, kill -9 never loses or duplicates an accepted event, and
 /// one process per data folder.
 /// </summary>
-public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ServeTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-serve-e2e")
 {
-    private readonly EmulatorFixture _fixture = new();
-    private readonly string _work = Path.Combine(Path.GetTempPath(), $"triggers-serve-e2e-{Guid.NewGuid():N}");
-
-    private DataverseEmulator.DataverseEmulator Emulator => _fixture.Emulator;
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_work);
-        await _fixture.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _fixture.DisposeAsync();
-        try
-        {
-            Directory.Delete(_work, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
-    }
-
     [Fact]
     public async Task During_a_60_second_outage_every_post_gets_202_and_afterwards_each_call_has_exactly_one_ticket()
     {
         const int calls = 1000;
         var lines = CallEvents.AnsweredInbound("outage", calls).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        await using var serve = await ServeProcess.StartAsync(Path.Combine(_work, "data-outage"), ServeProcess.FreePort(), _fixture.Environment);
+        await using var serve = await ServeProcess.StartAsync(Path.Combine(Work, "data-outage"), ServeProcess.FreePort(), Fixture.Environment);
         var clock = Stopwatch.StartNew();
         Emulator.Faults.TokenEndpointDown = true;
         Emulator.Faults.DropConnectionRate = 1.0;
@@ -89,14 +65,14 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
         Emulator.Faults.Latency = TimeSpan.FromMilliseconds(20);
         var batches = new ConcurrentQueue<string[]>(CallEvents.AnsweredInbound("killed", calls).Split('\n', StringSplitOptions.RemoveEmptyEntries).Chunk(20));
         var accepted = new ConcurrentDictionary<string, bool>();
-        var data = Path.Combine(_work, "data-killed");
+        var data = Path.Combine(Work, "data-killed");
         var port = ServeProcess.FreePort();
         var random = new Random(13);
         var kills = 0;
 
         while (true)
         {
-            await using var serve = await ServeProcess.StartAsync(data, port, _fixture.Environment);
+            await using var serve = await ServeProcess.StartAsync(data, port, Fixture.Environment);
             using var stopPosting = new CancellationTokenSource();
             var posters = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
             {
@@ -141,9 +117,9 @@ public sealed class ServeTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_second_process_on_the_same_data_folder_exits_2_and_sigterm_stops_serve_with_exit_0()
     {
-        var data = Path.Combine(_work, "data-locked");
-        await using var serve = await ServeProcess.StartAsync(data, ServeProcess.FreePort(), _fixture.Environment);
-        var env = new Dictionary<string, string>(_fixture.Environment) { ["TRIGGERS_API_KEY"] = ServeProcess.Key };
+        var data = Path.Combine(Work, "data-locked");
+        await using var serve = await ServeProcess.StartAsync(data, ServeProcess.FreePort(), Fixture.Environment);
+        var env = new Dictionary<string, string>(Fixture.Environment) { ["TRIGGERS_API_KEY"] = ServeProcess.Key };
 
         var second = await TriggersProcess.RunAsync(ServeProcess.Arguments(data, ServeProcess.FreePort()), env);
         var run = await TriggersProcess.RunAsync(["run", "--config", Path.Combine(TriggersProcess.SamplesDirectory, "config"), "--data", data], env, standardInput: "");
