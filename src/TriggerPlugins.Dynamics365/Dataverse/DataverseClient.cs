@@ -44,7 +44,7 @@ internal sealed partial class DataverseClient
         _http = http;
         _time = time;
         _logger = logger;
-        _timeout = TimeSpan.FromSeconds(account.RequestTimeoutSeconds ?? AccountSettings.DefaultRequestTimeoutSeconds);
+        _timeout = TimeSpan.FromSeconds(account.RequestTimeoutSeconds);
         WebUrl = new Uri(account.WebUri!.GetLeftPart(UriPartial.Authority) + "/");
     }
 

@@ -3,15 +3,25 @@ using TriggerPlugins.Abstractions;
 
 namespace TriggerPlugins.Dynamics365.Settings;
 
-/// <summary>Reads an account's JSON object into <see cref="AccountSettings"/>; shape problems go to the list.</summary>
+/// <summary>
+/// Reads an account's JSON object into <see cref="AccountSettings"/> by the manifest's <c>accountFields</c>
+/// (types, required fields, defaults and choices come from there); shape problems go to the list.
+/// </summary>
 internal static class AccountReader
 {
+    // An application user's own fields: the manifest declares applicationUsers as a list; its items are declared here.
+    private static readonly DeclaredField[] ApplicationUserFields =
+    [
+        new("clientId", "the Application (client) ID of another app registration", DeclaredType.String),
+        new("clientSecret", "that app registration's secret", DeclaredType.String),
+    ];
+
     public static AccountSettings Read(JsonElement account, string source, List<ValidationProblem> problems)
     {
-        var fields = JsonFields.Read(account, source, "account", AccountSettings.FieldNames, problems);
-        return new AccountSettings
+        var fields = JsonFields.Read(account, source, "account", DeclaredFields.Account, problems);
+        var settings = new AccountSettings
         {
-            AuthModeText = fields.String("authMode"),
+            Mode = fields.Choice<AuthMode>("authMode"),
             Username = fields.String("username"),
             Password = fields.String("password"),
             ClientId = fields.String("clientId"),
@@ -20,25 +30,19 @@ internal static class AccountReader
             WebUrl = fields.String("weburl"),
             AuthorityHost = fields.String("authorityHost"),
             TrustedCertificateThumbprint = fields.String("trustedCertificateThumbprint"),
-            RequestTimeoutSeconds = fields.Integer("requestTimeoutSeconds"),
-            ServiceProtectionTimeScale = fields.Integer("serviceProtectionTimeScale"),
-            ApplicationUsers = ReadApplicationUsers(fields.Element("applicationUsers"), source, problems),
+            RequestTimeoutSeconds = fields.IntegerOrDefault("requestTimeoutSeconds"),
+            ServiceProtectionTimeScale = fields.IntegerOrDefault("serviceProtectionTimeScale"),
+            ApplicationUsers = ReadApplicationUsers(
+                fields.List("applicationUsers", "must be a list of { \"clientId\": \"<guid>\", \"clientSecret\": \"env:NAME\" } objects"), source, problems),
         };
+        fields.EnsureEveryFieldRead();
+        return settings;
     }
-
-    private static readonly string[] ApplicationUserFields = ["clientId", "clientSecret"];
 
     private static List<ApplicationUser> ReadApplicationUsers(JsonElement? element, string source, List<ValidationProblem> problems)
     {
         if (element is not { } list)
         {
-            return [];
-        }
-
-        if (list.ValueKind != JsonValueKind.Array)
-        {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "applicationUsers",
-                $"must be a list of {{ \"clientId\": \"<guid>\", \"clientSecret\": \"env:NAME\" }} objects, not {JsonFields.Describe(list.ValueKind)}"));
             return [];
         }
 

@@ -15,20 +15,12 @@ internal enum AuthMode
 /// </summary>
 internal sealed record AccountSettings
 {
-    public const string DefaultAuthorityHost = "https://login.microsoftonline.com/";
-    public const int DefaultRequestTimeoutSeconds = 30;
-
-    public static readonly IReadOnlyList<string> FieldNames =
-    [
-        "plugin", "authMode", "username", "password", "clientId", "tenantId", "clientSecret", "weburl",
-        "authorityHost", "trustedCertificateThumbprint", "requestTimeoutSeconds", "applicationUsers",
-        "serviceProtectionTimeScale",
-    ];
-
     /// <summary>The most application users one account may list (besides its own clientId).</summary>
     public const int MaxApplicationUsers = 10;
 
-    public string? AuthModeText { get; init; }
+    /// <summary>The auth mode (<c>authMode</c>); null only when the account names an unknown one (an error).</summary>
+    public AuthMode? Mode { get; init; }
+
     public string? Username { get; init; }
     public string? Password { get; init; }
     public string? ClientId { get; init; }
@@ -37,7 +29,7 @@ internal sealed record AccountSettings
     public string? WebUrl { get; init; }
     public string? AuthorityHost { get; init; }
     public string? TrustedCertificateThumbprint { get; init; }
-    public int? RequestTimeoutSeconds { get; init; }
+    public int RequestTimeoutSeconds { get; init; }
 
     /// <summary>
     /// More application users (app registrations of the same tenant, each an application user of the environment):
@@ -47,28 +39,19 @@ internal sealed record AccountSettings
 
     /// <summary>
     /// Emulator only (loopback weburl): runs the per-user service protection pacing this many times faster, to match the
-    /// emulator's <c>ServiceProtectionTimeScale</c> (window and request count divided by it). Absent: 1, the documented limits.
+    /// emulator's <c>ServiceProtectionTimeScale</c> (window and request count divided by it). 1 (the default): the documented limits.
     /// </summary>
-    public int? ServiceProtectionTimeScale { get; init; }
+    public int ServiceProtectionTimeScale { get; init; }
 
     /// <summary>The account as each of its users signs in: itself first, then one per <see cref="ApplicationUsers"/> entry.</summary>
     public IEnumerable<AccountSettings> Users()
         => [this, .. ApplicationUsers.Select(u => this with { ClientId = u.ClientId, ClientSecret = u.ClientSecret, ApplicationUsers = [] })];
 
-    /// <summary>The auth mode; absent means client credentials. Null when the text is not a known mode.</summary>
-    public AuthMode? Mode => AuthModeText switch
-    {
-        null or "" => AuthMode.ClientCredentials,
-        _ when AuthModeText.Equals("clientCredentials", StringComparison.OrdinalIgnoreCase) => AuthMode.ClientCredentials,
-        _ when AuthModeText.Equals("usernamePassword", StringComparison.OrdinalIgnoreCase) => AuthMode.UsernamePassword,
-        _ => null,
-    };
-
     /// <summary>The environment root as an absolute URI, when it parses.</summary>
     public Uri? WebUri => Uri.TryCreate(WebUrl?.Trim(), UriKind.Absolute, out var uri) ? uri : null;
 
-    /// <summary>The Azure AD host as an absolute URI, when it parses (the public cloud when absent).</summary>
-    public Uri? AuthorityUri => Uri.TryCreate(string.IsNullOrWhiteSpace(AuthorityHost) ? DefaultAuthorityHost : AuthorityHost.Trim(), UriKind.Absolute, out var uri) ? uri : null;
+    /// <summary>The Azure AD host as an absolute URI, when it parses (the reader fills in the declared default, the public cloud).</summary>
+    public Uri? AuthorityUri => Uri.TryCreate(AuthorityHost?.Trim(), UriKind.Absolute, out var uri) ? uri : null;
 
     /// <summary>The pinned certificate's SHA-256, upper-case hex without separators, or null.</summary>
     public string? NormalizedThumbprint => string.IsNullOrWhiteSpace(TrustedCertificateThumbprint)
@@ -77,7 +60,7 @@ internal sealed record AccountSettings
 
     /// <summary>Names only: the account holds secrets.</summary>
     public override string ToString()
-        => $"AccountSettings {{ AuthMode = {AuthModeText ?? "clientCredentials"}, ClientId = {ClientId}, TenantId = {TenantId}, WebUrl = {WebUrl}, Username = {(Username is null ? "(none)" : "(set)")}, Password = {Redacted(Password)}, ClientSecret = {Redacted(ClientSecret)}, ApplicationUsers = [{string.Join(", ", ApplicationUsers)}] }}";
+        => $"AccountSettings {{ AuthMode = {Mode}, ClientId = {ClientId}, TenantId = {TenantId}, WebUrl = {WebUrl}, Username = {(Username is null ? "(none)" : "(set)")}, Password = {Redacted(Password)}, ClientSecret = {Redacted(ClientSecret)}, ApplicationUsers = [{string.Join(", ", ApplicationUsers)}] }}";
 
     private static string Redacted(string? secret) => string.IsNullOrEmpty(secret) ? "(none)" : "***";
 }

@@ -4,21 +4,21 @@ using FluentValidation;
 namespace TriggerPlugins.Dynamics365.Settings;
 
 /// <summary>
-/// Checks an account before any network call. Every message names what is expected and never
+/// Checks an account before any network call: what the declarations cannot say (formats, hosts, fields required by
+/// the auth mode). Names, types, unconditionally required fields, defaults and choices are the manifest's, applied by
+/// <see cref="AccountReader"/>. Every message names what is expected and never
 /// repeats a secret's value.
 /// </summary>
 internal sealed partial class AccountValidator : AbstractValidator<AccountSettings>
 {
+    // A pinned certificate goes with the emulator, whose accounts name it as authorityHost too; the declared default
+    // (the public cloud, which an account without authorityHost reads as) is left alone, since pins apply to loopback hosts only.
+    private static readonly string? DefaultAuthorityHost = DeclaredFields.Account.Named("authorityHost").Default?.GetString();
+
     public AccountValidator()
     {
-        RuleFor(a => a.AuthModeText)
-            .Must((a, _) => a.Mode is not null)
-            .WithMessage("must be 'clientCredentials' (recommended) or 'usernamePassword'")
-            .OverridePropertyName("authMode");
-
         RuleFor(a => a.WebUrl)
             .Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("is required: the Dynamics 365 environment URL, e.g. https://contoso.crm4.dynamics.com/")
             .Must((a, _) => a.WebUri is not null).WithMessage("is not an absolute URL; expected e.g. https://contoso.crm4.dynamics.com/")
             .Must((a, _) => string.IsNullOrEmpty(a.WebUri!.UserInfo))
             .WithMessage("must not contain a user name or password (user:password@ before the host): it would be sent to Dynamics and written to logs; the account signs in with its own credentials")
@@ -26,19 +26,20 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
             .Must((a, _) => HostRules.IsDynamicsHost(a.WebUri!.IdnHost) || HostRules.IsLoopback(a.WebUri!.IdnHost))
             .WithMessage(a => $"host '{a.WebUri!.Host}' is not a Dynamics 365 host (*.dynamics.com, e.g. https://contoso.crm4.dynamics.com/) nor a loopback address (the emulator)")
             .Must((a, _) => HostRules.IsRoot(a.WebUri!)).WithMessage("must be the environment root, without a path, query or fragment, e.g. https://contoso.crm4.dynamics.com/")
+            .When(a => !string.IsNullOrWhiteSpace(a.WebUrl))
             .OverridePropertyName("weburl");
 
         RuleFor(a => a.ClientId)
             .Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("is required: the Application (client) ID of the app registration, a GUID")
             .Must(id => Guid.TryParse(id, out _)).WithMessage("must be the Application (client) ID of the app registration, a GUID like 2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20")
+            .When(a => !string.IsNullOrWhiteSpace(a.ClientId))
             .OverridePropertyName("clientId");
 
         RuleFor(a => a.TenantId)
             .Cascade(CascadeMode.Stop)
-            .NotEmpty().WithMessage("is required: the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com")
             .Must(id => Guid.TryParse(id, out _) || TenantDomain().IsMatch(id!))
             .WithMessage("must be the Directory (tenant) ID, a GUID, or a verified domain such as contoso.onmicrosoft.com")
+            .When(a => !string.IsNullOrWhiteSpace(a.TenantId))
             .OverridePropertyName("tenantId");
 
         // Username/password may go without a secret: the app registration is then a public client.
@@ -90,7 +91,7 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
                 .WithMessage("must be the SHA-256 of the emulator's certificate: 64 hexadecimal digits")
                 .Must((a, _) => a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
                 .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (a real environment's certificate is checked by the system)")
-                .Must((a, _) => string.IsNullOrWhiteSpace(a.AuthorityHost) || a.AuthorityUri is null || HostRules.IsLoopback(a.AuthorityUri.IdnHost))
+                .Must((a, _) => a.AuthorityHost == DefaultAuthorityHost || a.AuthorityUri is null || HostRules.IsLoopback(a.AuthorityUri.IdnHost))
                 .WithMessage(a => $"is honoured only for the emulator on a loopback host, and authorityHost '{a.AuthorityUri!.Host}' is not loopback: remove it")
                 .OverridePropertyName("trustedCertificateThumbprint");
         });
@@ -121,19 +122,17 @@ internal sealed partial class AccountValidator : AbstractValidator<AccountSettin
                 .OverridePropertyName("applicationUsers");
         });
 
-        When(a => a.ServiceProtectionTimeScale is not null, () =>
-        {
-            RuleFor(a => a.ServiceProtectionTimeScale)
-                .Cascade(CascadeMode.Stop)
-                .InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000 (the emulator's ServiceProtectionTimeScale)")
-                .Must((a, _) => a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
-                .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (Dynamics 365's limits are not time-scaled)")
-                .OverridePropertyName("serviceProtectionTimeScale");
-        });
+        // A scale of 1 is the documented limits, right for any host; other scales are the emulator's.
+        RuleFor(a => a.ServiceProtectionTimeScale)
+            .Cascade(CascadeMode.Stop)
+            .InclusiveBetween(1, 1000).WithMessage("must be between 1 and 1000 (the emulator's ServiceProtectionTimeScale)")
+            .Must((a, scale) => scale == 1 || a.WebUri is null || HostRules.IsLoopback(a.WebUri.IdnHost))
+            .WithMessage(a => $"is honoured only for the emulator on a loopback host, and weburl host '{a.WebUri!.Host}' is not loopback: remove it (Dynamics 365's limits are not time-scaled)")
+            .OverridePropertyName("serviceProtectionTimeScale");
 
         RuleFor(a => a.RequestTimeoutSeconds)
-            .InclusiveBetween(1, 300).When(a => a.RequestTimeoutSeconds is not null)
-            .WithMessage("must be between 1 and 300 seconds (default 30)")
+            .InclusiveBetween(1, 300)
+            .WithMessage($"must be between 1 and 300 seconds (default {DeclaredFields.Account.Named("requestTimeoutSeconds").Default})")
             .OverridePropertyName("requestTimeoutSeconds");
     }
 

@@ -34,54 +34,16 @@ internal sealed record CallTicketSettings(TicketPer TicketPer, LaterEvents OnLat
     public const string DefaultPhoneCallSubject =
         "{{ if call.direction == \"outbound\" }}Call to{{ else }}Call from{{ end }} {{ call.customer_name ?? call.customer_number ?? \"an unknown number\" }}";
 
-    public static readonly IReadOnlyList<string> FieldNames = ["ticketPer", "onLaterEvents", "logPhoneCall", "phoneCallSubject"];
-
     /// <summary>One ticket per call: true unless <c>ticketPer</c> is <c>event</c> or later events open tickets of their own.</summary>
     public bool OneTicketPerCall => TicketPer == TicketPer.Call && OnLaterEvents != LaterEvents.NewTicket;
 
+    /// <summary>Reads the four fields; their choices and defaults are the manifest's. Null when one has an error (reported).</summary>
     public static CallTicketSettings? Read(JsonFields fields, string source, List<ValidationProblem> problems)
     {
-        var ok = true;
-        var per = Choice(fields, "ticketPer", source, problems, ["call", "event"], ref ok);
-        var later = Choice(fields, "onLaterEvents", source, problems, ["update", "ignore", "newTicket"], ref ok);
-        var log = true;
-        if (fields.Element("logPhoneCall") is { } flag)
-        {
-            if (flag.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                log = flag.GetBoolean();
-            }
-            else
-            {
-                problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "logPhoneCall", $"must be true or false, not {JsonFields.Describe(flag.ValueKind)}"));
-                ok = false;
-            }
-        }
-
-        var subjectText = fields.String("phoneCallSubject") ?? DefaultPhoneCallSubject;
-        var subject = TicketTemplate.Parse(subjectText, "phoneCallSubject", source, problems);
-        if (!ok || subject is null)
-        {
-            return null;
-        }
-
-        return new CallTicketSettings(
-            per == "event" ? TicketPer.Event : TicketPer.Call,
-            later switch { "ignore" => LaterEvents.Ignore, "newTicket" => LaterEvents.NewTicket, _ => LaterEvents.Update },
-            log,
-            subject);
-    }
-
-    private static string? Choice(JsonFields fields, string name, string source, List<ValidationProblem> problems, string[] allowed, ref bool ok)
-    {
-        var value = fields.String(name);
-        if (value is null || allowed.Contains(value, StringComparer.Ordinal))
-        {
-            return value;
-        }
-
-        problems.Add(new ValidationProblem(ValidationSeverity.Error, source, name, $"'{value}' is not allowed; expected {string.Join(" or ", allowed)}"));
-        ok = false;
-        return null;
+        var per = fields.Choice<TicketPer>("ticketPer");
+        var later = fields.Choice<LaterEvents>("onLaterEvents");
+        var log = fields.Boolean("logPhoneCall");
+        var subject = TicketTemplate.Parse(fields.String("phoneCallSubject") ?? DefaultPhoneCallSubject, "phoneCallSubject", source, problems);
+        return per is null || later is null || subject is null ? null : new CallTicketSettings(per.Value, later.Value, log, subject);
     }
 }

@@ -33,20 +33,32 @@ internal static partial class ConfigurationReader
         "contractservicelevelcode", "servicestage", "messagetypecode", "statuscode",
     };
 
+    private static readonly string PhoneColumnsExpected =
+        $"must be a list of 1 to {MaxPhoneColumns} distinct contact column names (lower case), e.g. [\"telephone1\", \"mobilephone\", \"telephone2\"]";
+
+    // A typed mapping's own fields ({ template, type, maxLength }): the manifest declares "fields" as a map; its entries are declared here.
+    private static readonly DeclaredField[] TypedMappingFields =
+    [
+        new("template", "the Scriban template whose text becomes the attribute's value", DeclaredType.Template, Required: true),
+        new("type", "string, integer, decimal, boolean or choice", DeclaredType.String),
+        new("maxLength", "the most characters sent", DeclaredType.Number),
+    ];
+
     private static readonly HashSet<string> NumericAttributes = new(StringComparer.Ordinal) { "actualserviceunits", "billedserviceunits" };
 
     /// <summary>Reads the configuration; returns null when it has errors (all of them are in <paramref name="problems"/>).</summary>
     public static TicketConfiguration? Read(JsonElement configuration, ConfigurationPlace place, List<ValidationProblem> problems)
     {
         var errorsBefore = problems.Count(p => p.Severity == ValidationSeverity.Error);
-        var fields = JsonFields.Read(configuration, place.Source, "configuration", TicketConfiguration.FieldNames, problems);
+        var fields = JsonFields.Read(configuration, place.Source, "configuration", DeclaredFields.Configuration, problems);
 
         var title = ReadTemplate(fields, "title", "titleFile", DefaultTitleFile, place, problems);
         var description = ReadTemplate(fields, "description", "descriptionFile", DefaultDescriptionFile, place, problems);
         var options = ReadOptions(fields, place.Source, problems);
-        var mappings = ReadMappings(fields.Element("fields"), place.Source, problems);
+        var mappings = ReadMappings(fields.Map("fields", "must be an object mapping incident attributes to templates or constants"), place.Source, problems);
         var calls = CallTicketSettings.Read(fields, place.Source, problems);
-        var phoneColumns = ReadPhoneColumns(fields.Element("phoneColumns"), place.Source, problems);
+        var phoneColumns = ReadPhoneColumns(fields.List("phoneColumns", PhoneColumnsExpected), place.Source, problems);
+        fields.EnsureEveryFieldRead();
 
         var hasErrors = problems.Count(p => p.Severity == ValidationSeverity.Error) > errorsBefore;
         return hasErrors || title is null || description is null || options is null || calls is null
@@ -62,13 +74,10 @@ internal static partial class ConfigurationReader
             return [Tickets.ContactDirectory.PhoneColumn];
         }
 
-        var names = columns.ValueKind == JsonValueKind.Array
-            ? columns.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : "").ToList()
-            : [];
+        var names = columns.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()! : "").ToList();
         if (names.Count is 0 or > MaxPhoneColumns || names.Exists(n => !PhoneColumnName().IsMatch(n)) || names.Distinct(StringComparer.Ordinal).Count() != names.Count)
         {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "phoneColumns",
-                $"must be a list of 1 to {MaxPhoneColumns} distinct contact column names (lower case), e.g. [\"telephone1\", \"mobilephone\", \"telephone2\"]"));
+            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "phoneColumns", PhoneColumnsExpected));
             return [];
         }
 
@@ -185,13 +194,6 @@ internal static partial class ConfigurationReader
             return mappings;
         }
 
-        if (fields.ValueKind != JsonValueKind.Object)
-        {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, "fields",
-                $"must be an object mapping incident attributes to templates or constants, not {JsonFields.Describe(fields.ValueKind)}"));
-            return mappings;
-        }
-
         foreach (var property in fields.EnumerateObject())
         {
             var path = $"fields.{property.Name}";
@@ -249,7 +251,7 @@ internal static partial class ConfigurationReader
     private static FieldMapping? ReadTypedMapping(string name, JsonElement value, string path, string source, List<ValidationProblem> problems)
     {
         var before = problems.Count;
-        var fields = JsonFields.Read(value, source, path, ["template", "type", "maxLength"], problems);
+        var fields = JsonFields.Read(value, source, path, TypedMappingFields, problems);
         for (var i = before; i < problems.Count; i++)
         {
             problems[i] = problems[i] with { Field = $"{path}.{problems[i].Field}" };
@@ -280,7 +282,6 @@ internal static partial class ConfigurationReader
 
         if (text is null)
         {
-            problems.Add(new ValidationProblem(ValidationSeverity.Error, source, $"{path}.template", "is required: the Scriban template whose text becomes the attribute's value"));
             return null;
         }
 

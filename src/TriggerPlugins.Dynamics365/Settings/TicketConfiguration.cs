@@ -10,9 +10,6 @@ internal sealed record TicketConfiguration(
     TemplateOptions Options,
     IReadOnlyList<FieldMapping> Fields)
 {
-    public static readonly IReadOnlyList<string> FieldNames =
-        ["plugin", "title", "titleFile", "description", "descriptionFile", "defaultCountry", "timeZone", "fields", "phoneColumns", .. CallTicketSettings.FieldNames];
-
     /// <summary>The contact columns the caller's number is looked up in (<c>phoneColumns</c>), in order of preference.</summary>
     public IReadOnlyList<string> PhoneColumns { get; init; } = [Tickets.ContactDirectory.PhoneColumn];
 

@@ -71,7 +71,7 @@ internal sealed class UserChannel : IDisposable
     {
         // Every Web API request of the user goes through its service-protection pacing and 429 gate. The delegating
         // handler is not disposed: that would dispose the plugin's shared handler inside it.
-        var scale = user.ServiceProtectionTimeScale ?? 1;
+        var scale = user.ServiceProtectionTimeScale;
         ServiceProtection = new ServiceProtectionHandler(
             handler, time, loggers.CreateLogger<ServiceProtectionHandler>(),
             requestsPerWindow: (int)Math.Ceiling(ServiceProtectionHandler.RequestsPerWindow / (double)scale),

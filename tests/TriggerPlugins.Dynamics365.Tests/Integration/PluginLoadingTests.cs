@@ -28,16 +28,4 @@ public sealed class PluginLoadingTests
         Assert.NotSame(AssemblyLoadContext.Default, AssemblyLoadContext.GetLoadContext(action.GetType().Assembly));
         Assert.True(action.Validate(TestSettings.Settings()).IsValid);
     }
-
-    [Fact]
-    public void Every_account_and_configuration_field_the_plugin_reads_is_in_its_manifest()
-    {
-        var manifest = Host.Plugins.PluginManifest.FileName;
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(TestSettings.PluginDirectory, manifest)))!;
-        var accountFields = json["accountFields"]!.AsArray().Select(f => f!["name"]!.GetValue<string>());
-        var configurationFields = json["configurationFields"]!.AsArray().Select(f => f!["name"]!.GetValue<string>());
-
-        Assert.Equal(Dynamics365.Settings.AccountSettings.FieldNames.Where(f => f != "plugin").Order(), accountFields.Order());
-        Assert.Equal(Dynamics365.Settings.TicketConfiguration.FieldNames.Where(f => f != "plugin").Order(), configurationFields.Order());
-    }
 }
