@@ -135,6 +135,79 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
         });
 
     [Fact]
+    public Task Condition_and_action_rows_are_added_with_a_button_by_keyboard_without_javascript() =>
+        WithConsoleAsync(nameof(Condition_and_action_rows_are_added_with_a_button_by_keyboard_without_javascript), async (host, page) =>
+        {
+            await SignInAsync(host, page);
+            await CreateAccountAsync(host, page, "contoso", Secret);
+            await CreateConfigurationAsync(host, page, "support");
+            await CreateConfigurationAsync(host, page, "sales");
+
+            await page.GotoAsync(new Uri(host.BaseUri, "/admin/triggers/edit").ToString());
+            await page.GetByLabel("Name (the file triggers").FillAsync("three-queues");
+            await page.GetByLabel("call-end").CheckAsync();
+            await page.GetByLabel("any condition").CheckAsync();
+            await page.GetByLabel("Condition 1 field").FillAsync("queue");
+            await page.GetByLabel("Condition 1 value").FillAsync("support");
+            await page.GetByLabel("Condition 2 field").FillAsync("queue");
+            await page.GetByLabel("Condition 2 value").FillAsync("sales");
+            await Assertions.Expect(page.GetByLabel("Condition 3 field")).ToHaveCountAsync(0);
+
+            // Keyboard only: Enter on the focused button posts the form; the page comes back with the new row focused
+            // and everything typed so far kept (nothing is saved yet).
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add condition" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.GetByLabel("Condition 3 field")).ToBeFocusedAsync();
+            Assert.False(File.Exists(Path.Combine(host.ConfigDirectory, "triggers", "three-queues.json")));
+            await Assertions.Expect(page.GetByLabel("Name (the file triggers")).ToHaveValueAsync("three-queues");
+            await Assertions.Expect(page.GetByLabel("Condition 2 value")).ToHaveValueAsync("sales");
+            await page.Keyboard.TypeAsync("queue");
+            await page.GetByLabel("Condition 3 value").FillAsync("billing");
+
+            await page.GetByLabel("Action 1 plugin").SelectOptionAsync("dynamics365");
+            await page.GetByLabel("Action 1 account").SelectOptionAsync("contoso");
+            await page.GetByLabel("Action 1 configuration").SelectOptionAsync("support");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add action" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.GetByLabel("Action 2 plugin")).ToBeFocusedAsync();
+            await Assertions.Expect(page.GetByLabel("Condition 3 value")).ToHaveValueAsync("billing");
+            await page.GetByLabel("Action 2 plugin").SelectOptionAsync("dynamics365");
+            await page.GetByLabel("Action 2 account").SelectOptionAsync("contoso");
+            await page.GetByLabel("Action 2 configuration").SelectOptionAsync("sales");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Saved triggers/three-queues.json");
+            using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(host.ConfigDirectory, "triggers", "three-queues.json")));
+            Assert.Equal("any", saved.RootElement.GetProperty("match").GetString());
+            Assert.Equal(["support", "sales", "billing"], saved.RootElement.GetProperty("conditions").EnumerateArray().Select(c => c.GetProperty("value").GetString()));
+            Assert.Equal(["support", "sales"], saved.RootElement.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("configuration").GetString()));
+        }, javaScript: false);
+
+    [Fact]
+    public Task The_last_trigger_is_deleted_and_the_service_runs_on_with_no_trigger() =>
+        WithConsoleAsync(nameof(The_last_trigger_is_deleted_and_the_service_runs_on_with_no_trigger), async (host, page) =>
+        {
+            await SignInAsync(host, page);
+            await CreateAccountAsync(host, page, "contoso", Secret);
+            await CreateConfigurationAsync(host, page, "support");
+            await CreateTriggerAsync(host, page, "support-calls");
+            var reloads = host.Reloads;
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "support-calls" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Deleted triggers/support-calls.json");
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "support-calls" })).ToHaveCountAsync(0);
+            Assert.Empty(Directory.EnumerateFiles(Path.Combine(host.ConfigDirectory, "triggers")));
+            Assert.Equal(reloads + 1, host.Reloads);
+            // The reloaded service has no trigger: an event is taken in (200, no action to report) and makes no delivery.
+            using var client = new HttpClient { BaseAddress = host.BaseUri };
+            using var response = await client.PostAsync("/api/v1/events", new StringContent(Admin.Pages.SampleCalls.All[0].Json, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            Assert.Empty(await host.Store.ListAsync(null, 10, default));
+        });
+
+    [Fact]
     public Task An_event_posted_to_the_api_shows_as_a_succeeded_delivery_with_a_link_to_its_ticket() =>
         WithConsoleAsync(nameof(An_event_posted_to_the_api_shows_as_a_succeeded_delivery_with_a_link_to_its_ticket), async (host, page) =>
         {
@@ -198,10 +271,11 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             Assert.Equal(DeliveryStatus.Succeeded, stored.Status);
         });
 
-    private async Task WithConsoleAsync(string name, Func<ConsoleHost, IPage, Task> test)
+    // javaScript: false runs the page as a browser without scripts does (progressive enhancement: forms work without them).
+    private async Task WithConsoleAsync(string name, Func<ConsoleHost, IPage, Task> test, bool javaScript = true)
     {
         await using var host = await ConsoleHost.StartAsync(emulator.Environment.GetValueOrDefault);
-        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await using var context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, JavaScriptEnabled = javaScript });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
         try

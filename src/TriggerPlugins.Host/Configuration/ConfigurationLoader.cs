@@ -63,9 +63,11 @@ public static class ConfigurationLoader
             }
         }
 
+        // A warning, not an error: an admin who deletes the last trigger (in the console, or by hand) stops every action
+        // on purpose, and the service must accept that folder. A folder that is not a config folder is refused above.
         if (Directory.Exists(Path.Combine(root, TriggersFolder)) && !Directory.EnumerateFiles(Path.Combine(root, TriggersFolder), "*.json").Any())
         {
-            problems.Error(TriggersFolder + "/", string.Empty, "no trigger files: no call would ever run an action; add triggers/<name>.json (see samples/config/README.md)");
+            problems.Warning(TriggersFolder + "/", string.Empty, "no trigger files: no call runs an action until you add triggers/<name>.json (see samples/config/README.md)");
         }
 
         ValidateWithPlugins(context, triggers, accounts, configurations);

@@ -249,13 +249,15 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
-    public void A_config_folder_without_trigger_files_is_an_error()
+    public void A_config_folder_without_trigger_files_is_valid_with_a_warning()
     {
         using var folder = ConfigFolder.WithTriggers();
         Directory.CreateDirectory(Path.Combine(folder.Path, "triggers"));
 
         var configuration = Load(folder);
 
-        Assert.Contains(configuration.Problems, p => p.Severity == ValidationSeverity.Error && p.Source == "triggers/" && p.Message.StartsWith("no trigger files", StringComparison.Ordinal));
+        Assert.False(configuration.HasErrors, string.Join("\n", configuration.Problems));
+        Assert.Empty(configuration.Triggers);
+        Assert.Contains(configuration.Problems, p => p.Severity == ValidationSeverity.Warning && p.Source == "triggers/" && p.Message.StartsWith("no trigger files", StringComparison.Ordinal));
     }
 }

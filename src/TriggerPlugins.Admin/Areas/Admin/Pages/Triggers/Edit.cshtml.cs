@@ -69,6 +69,9 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
 
     public IReadOnlyList<ValidationProblem> Problems { get; private set; } = [];
 
+    /// <summary>The id of the input to focus after a row was added (null: none), so the keyboard continues in the new row.</summary>
+    public string? FocusId { get; private set; }
+
     public IActionResult OnGet()
     {
         if (!IsNew)
@@ -123,6 +126,25 @@ public sealed class EditModel(ConfigFolder folder, PluginCatalog catalog, ILogge
 
         Problems = problems;
         AddBlankRows();
+        return Page();
+    }
+
+    /// <summary>
+    /// The <b>Add condition</b> button: the form as posted (nothing saved, blank rows kept) with one more condition row.
+    /// A plain form post, so it works without JavaScript.
+    /// </summary>
+    public IActionResult OnPostAddCondition()
+    {
+        Conditions.Add(new ConditionRow());
+        FocusId = $"c{Conditions.Count - 1}-field";
+        return Page();
+    }
+
+    /// <summary>The <b>Add action</b> button: the form as posted with one more action row.</summary>
+    public IActionResult OnPostAddAction()
+    {
+        Actions.Add(new ActionRow());
+        FocusId = $"a{Actions.Count - 1}-plugin";
         return Page();
     }
 
