@@ -59,7 +59,8 @@ internal static class DeclaredFields
     {
         using var stream = typeof(DeclaredFields).Assembly.GetManifestResourceStream(ManifestResource)
             ?? throw new InvalidOperationException($"The plugin assembly lacks its embedded manifest '{ManifestResource}': the project embeds plugin-manifest/dynamics365.json at build.");
-        using var document = JsonDocument.Parse(stream);
+        // Comments and trailing commas, as the host's manifest reader accepts them.
+        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         return ([Plugin, .. Fields(document.RootElement, "accountFields")], [Plugin, .. Fields(document.RootElement, "configurationFields")]);
     }
 
