@@ -51,15 +51,7 @@ public sealed class DeclaredSettingsTests
 
         var account = AccountReader.Read(Element(TestSettings.Account(a => a.Remove(name))), "accounts/contoso.json", problems);
 
-        if (declared["default"] is { } value)
-        {
-            Assert.True(AccountValues.TryGetValue(name, out var read), $"{name} ({type}) declares a default: add it to {nameof(AccountValues)}");
-            Assert.Equal(value.ToString(), read(account), ignoreCase: true);
-        }
-        else
-        {
-            Assert.False(AccountValues.ContainsKey(name), $"{name} declares no default any more");
-        }
+        AssertReadsAsDeclaredDefault(declared, type, account, AccountValues);
     }
 
     [Theory]
@@ -73,15 +65,7 @@ public sealed class DeclaredSettingsTests
         var configuration = ConfigurationReader.Read(Element(TestSettings.Configuration(c => c.Remove(name))), place, problems);
 
         Assert.True(configuration is not null, string.Join("\n", problems));
-        if (declared["default"] is { } value)
-        {
-            Assert.True(ConfigurationValues.TryGetValue(name, out var read), $"{name} ({type}) declares a default: add it to {nameof(ConfigurationValues)}");
-            Assert.Equal(value.ToString(), read(configuration), ignoreCase: true);
-        }
-        else
-        {
-            Assert.False(ConfigurationValues.ContainsKey(name), $"{name} declares no default any more");
-        }
+        AssertReadsAsDeclaredDefault(declared, type, configuration, ConfigurationValues);
     }
 
     [Theory]
@@ -184,6 +168,21 @@ public sealed class DeclaredSettingsTests
         Assert.Equal(3, fully.IntegerOrDefault("count"));
         Assert.Null(fully.Integer("limit"));
         fully.EnsureEveryFieldRead();
+    }
+
+    // Every field that declares a default has an entry in values (what the read settings hold), equal to the default.
+    private static void AssertReadsAsDeclaredDefault<T>(JsonNode declared, string type, T read, Dictionary<string, Func<T, string>> values)
+    {
+        var name = declared["name"]!.GetValue<string>();
+        if (declared["default"] is { } value)
+        {
+            Assert.True(values.TryGetValue(name, out var held), $"{name} ({type}) declares a default: add it to the test's map of read values");
+            Assert.Equal(value.ToString(), held(read), ignoreCase: true);
+        }
+        else
+        {
+            Assert.False(values.ContainsKey(name), $"{name} declares no default any more");
+        }
     }
 
     // A JSON value of a kind the declared type does not take.
