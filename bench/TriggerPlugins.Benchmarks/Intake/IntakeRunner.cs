@@ -131,7 +131,6 @@ internal static class IntakeRunner
             }
         })));
         var elapsed = clock.Elapsed;
-        Console.WriteLine(TriggerPlugins.Host.Intake.DebugStats.Show());
         Array.Sort(latencies);
         var store = (IDeliveryStore)server.App.Services.GetService(typeof(IDeliveryStore))!;
         var stored = (await store.GetStatsAsync(default)).CountByStatus.Values.Sum();
