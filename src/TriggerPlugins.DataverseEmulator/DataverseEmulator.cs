@@ -22,13 +22,18 @@ namespace TriggerPlugins.DataverseEmulator;
 /// </summary>
 public sealed class DataverseEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly Task<EmulatorRouter> _router;
+    private readonly SemaphoreSlim _listening = new(1, 1);
+    private WebApplication? _app;
 
-    private DataverseEmulator(WebApplication app, X509Certificate2 certificate, Uri baseUri, EmulatorFaults faults, RequestLog requests, EmulatorStore store, Guid organizationTenantId)
+    private DataverseEmulator(WebApplication app, X509Certificate2 certificate, ILoggerFactory? loggerFactory, Task<EmulatorRouter> router, Uri baseUri, EmulatorFaults faults, RequestLog requests, EmulatorStore store, Guid organizationTenantId)
     {
         _app = app;
         _certificate = certificate;
+        _loggerFactory = loggerFactory;
+        _router = router;
         BaseUri = baseUri;
         Faults = faults;
         Requests = requests;
@@ -84,26 +89,8 @@ public sealed class DataverseEmulator : IAsyncDisposable
 
         // The certificate follows the real clock even when tests fake the clock of tokens and budgets.
         var certificate = EmulatorCertificate.Create(TimeProvider.System);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(DataverseEmulator).Assembly.GetName().Name });
-        builder.WebHost.UseKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, options.Port, listen => listen.UseHttps(certificate));
-        });
-        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory ?? NullLoggerFactory.Instance));
-        // ASP.NET Core's per-request and host lifetime lines would duplicate the emulator's own.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        // A failed start (port in use) is thrown to the caller, who says it in one line: the host's own error log with
-        // its stack trace would only repeat it.
-        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-
-        var app = builder.Build();
         var router = new TaskCompletionSource<EmulatorRouter>(TaskCreationOptions.RunContinuationsAsynchronously);
-        app.Run(async context => await (await router.Task).HandleAsync(context));
+        var app = Listen(options.Port, certificate, loggerFactory, router.Task);
         try
         {
             await app.StartAsync(cancellationToken);
@@ -118,7 +105,7 @@ public sealed class DataverseEmulator : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         var baseUri = new Uri($"https://127.0.0.1:{new Uri(address).Port}/");
         var requests = new RequestLog();
-        var logger = app.Services.GetRequiredService<ILogger<DataverseEmulator>>();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<DataverseEmulator>();
         var tokens = new TokenService(baseUri, clock);
         var organization = state.OrganizationTenant.TenantId;
         var webApiRoot = new Uri(baseUri, WebApiEndpoint.Root);
@@ -139,7 +126,7 @@ public sealed class DataverseEmulator : IAsyncDisposable
             requests,
             clock,
             logger));
-        var emulator = new DataverseEmulator(app, certificate, baseUri, faults, requests, state.Store, organization) { _budget = budget };
+        var emulator = new DataverseEmulator(app, certificate, loggerFactory, router.Task, baseUri, faults, requests, state.Store, organization) { _budget = budget };
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Dataverse emulator listening on {BaseUri} (certificate SHA-256 {Thumbprint})", baseUri, emulator.CertificateThumbprint);
@@ -160,11 +147,80 @@ public sealed class DataverseEmulator : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// A Dynamics outage as clients see it: the emulator stops listening, so connections to <see cref="BaseUri"/> are
+    /// refused (token endpoint and Web API alike), until <see cref="GoOnlineAsync"/>. Records, faults, the request log and
+    /// the certificate are kept, as a real organization keeps its data through an outage.
+    /// </summary>
+    public async Task GoOfflineAsync()
+    {
+        await _listening.WaitAsync();
+        try
+        {
+            if (_app is { } app)
+            {
+                _app = null;
+                await app.StopAsync();
+                await app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _listening.Release();
+        }
+    }
+
+    /// <summary>Listens again on the same port with the same certificate, after <see cref="GoOfflineAsync"/>.</summary>
+    public async Task GoOnlineAsync(CancellationToken cancellationToken = default)
+    {
+        await _listening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_app is null)
+            {
+                var app = Listen(BaseUri.Port, _certificate, _loggerFactory, _router);
+                await app.StartAsync(cancellationToken);
+                _app = app;
+            }
+        }
+        finally
+        {
+            _listening.Release();
+        }
+    }
+
     /// <summary>Stops the server.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await GoOfflineAsync();
+        _listening.Dispose();
         _certificate.Dispose();
+    }
+
+    // Kestrel on 127.0.0.1:port with the certificate; every request goes to the router (set once the port is known).
+    private static WebApplication Listen(int port, X509Certificate2 certificate, ILoggerFactory? loggerFactory, Task<EmulatorRouter> router)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(DataverseEmulator).Assembly.GetName().Name });
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate));
+        });
+        // Going offline drops the connections of requests still running after this, as an outage does.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ForwardingLoggerProvider(loggerFactory ?? NullLoggerFactory.Instance));
+        // ASP.NET Core's per-request and host lifetime lines would duplicate the emulator's own.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        // A failed start (port in use) is thrown to the caller, who says it in one line: the host's own error log with
+        // its stack trace would only repeat it.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+
+        var app = builder.Build();
+        app.Run(async context => await (await router).HandleAsync(context));
+        return app;
     }
 }

@@ -64,6 +64,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             return ActionOutcome.Permanent($"The settings ({request.Settings}) are not valid: {prepared.Errors}", "settings.invalid");
         }
 
+        DataverseMetrics.CurrentAccount = request.Settings.AccountName;
         try
         {
             var user = Runtime(prepared).Next();
@@ -139,6 +140,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
                 : $"The account is not valid: {prepared.Errors}");
         }
 
+        DataverseMetrics.CurrentAccount = settings.AccountName;
         // Every user of the account is checked: each must sign in and be a user of the environment.
         var lines = new List<string>();
         var ok = true;

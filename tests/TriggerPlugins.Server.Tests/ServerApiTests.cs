@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Host.Intake;
 using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Server.Tests;
@@ -192,6 +193,58 @@ public sealed class ServerApiTests(ServerFixture fixture)
         Assert.Contains("triggers_delivery_latency_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Contains("dynamics365_requests_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("environment=\"127.0.0.1\"", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dead_letters_are_listed_by_failure_code_in_the_store_query_and_retried_in_bulk_by_code()
+    {
+        // A wrong secret: Entra ID answers AADSTS7000215, a permanent failure, so the account's deliveries are
+        // dead-lettered at once with the plugin's code auth.invalid-secret; the other account's still succeed.
+        var config = CopySamples();
+        var account = Path.Combine(config, "accounts", "contoso.json");
+        File.WriteAllText(account, File.ReadAllText(account).Replace("demo-secret-not-for-production", "a-wrong-secret", StringComparison.Ordinal));
+        await using var server = await ServerFixture.StartAsync(config);
+        using (await PostAsync(server, SampleEvents))
+        {
+        }
+
+        await WaitUntilAsync(async () => (await ListAsync(server, "status=dead-lettered")).Count == 5, "the contoso deliveries were dead-lettered");
+        Assert.Equal(5, (await ListAsync(server, "status=dead-lettered&code=auth.invalid-secret")).Count);
+        Assert.Equal(5, (await ListAsync(server, "code=auth.*")).Count);
+        Assert.Empty(await ListAsync(server, "code=network.*"));
+        Assert.Equal(2, (await ListAsync(server, "status=dead-lettered&account=contoso&limit=2")).Count);
+        Assert.Empty(await ListAsync(server, "status=dead-lettered&account=contoso-user"));
+        using (var badLimit = await server.Client.GetAsync("/api/v1/deliveries?limit=0"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+            Assert.Contains("limit '0'", (await JsonAsync(badLimit)).GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+
+        using (var wrongStatus = await server.Client.PostAsync("/api/v1/deliveries/retry?status=succeeded", null))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, wrongStatus.StatusCode);
+        }
+
+        using (var none = await server.Client.PostAsync("/api/v1/deliveries/retry?code=network.*", null))
+        {
+            Assert.Equal(0, (await JsonAsync(none)).GetProperty("retried").GetInt32());
+        }
+
+        // The secret is fixed; the running service reloads the account, and a bulk retry by code delivers them all.
+        var running = (RunningConfiguration)server.Server.App.Services.GetService(typeof(RunningConfiguration))!;
+        var broken = running.Configuration;
+        File.WriteAllText(account, File.ReadAllText(account).Replace("a-wrong-secret", "demo-secret-not-for-production", StringComparison.Ordinal));
+        await WaitUntilAsync(() => Task.FromResult(!ReferenceEquals(running.Configuration, broken)), "the fixed config was loaded");
+        using (var many = await server.Client.PostAsync("/api/v1/deliveries/retry?code=auth.*", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, many.StatusCode);
+            Assert.Equal(5, (await JsonAsync(many)).GetProperty("retried").GetInt32());
+        }
+
+        await WaitUntilAsync(async () => (await ListAsync(server, "status=succeeded")).Count == 6, "the retried deliveries succeeded");
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        Assert.Contains("code=\"auth.invalid-secret\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("account=\"contoso\"", metrics.Split('\n').Single(l => l.StartsWith("dynamics365_requests_total{", StringComparison.Ordinal) && l.Contains("account=\"contoso\"", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     private HashSet<string> Tickets() =>

@@ -27,12 +27,12 @@ internal static class IntakeRunner
         var clients = Option(args, "--clients", 32);
         await using var emulator = await DataverseEmulator.DataverseEmulator.StartAsync(
             new EmulatorOptions { SeedFile = Path.Combine(AppContext.BaseDirectory, "samples", "emulator", "seed.json") });
-        emulator.Faults.Latency = TimeSpan.FromMilliseconds(50);
+        emulator.Faults.Latency = TimeSpan.FromMilliseconds(Option(args, "--emulator-latency-ms", 50));
         Environment.SetEnvironmentVariable("TRIGGERS_EMULATOR_URL", emulator.BaseUri.ToString());
         Environment.SetEnvironmentVariable("TRIGGERS_EMULATOR_THUMBPRINT", emulator.CertificateThumbprint);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {events} events per mode, {clients} clients; the workers deliver meanwhile (emulator latency 50 ms)");
 
-        foreach (var batch in new[] { 1, 100 })
+        foreach (var batch in OptionList(args, "--batches", [1, 100]))
         {
             var data = Path.Combine(Path.GetTempPath(), $"triggers-intake-{Guid.NewGuid():N}");
             try
@@ -48,6 +48,11 @@ internal static class IntakeRunner
         }
 
         // Delivery throughput through the workers, inside one account's burst (as the `load` runner measures it).
+        if (Option(args, "--tickets", 2000) == 0)
+        {
+            return 0;
+        }
+
         var deliveryData = Path.Combine(Path.GetTempPath(), $"triggers-intake-{Guid.NewGuid():N}");
         try
         {
@@ -141,6 +146,12 @@ internal static class IntakeRunner
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static int[] OptionList(string[] args, string name, int[] fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? [.. args[index + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture))] : fallback;
+    }
 
     internal static int Option(string[] args, string name, int fallback)
     {

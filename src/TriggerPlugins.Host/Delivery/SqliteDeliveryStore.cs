@@ -131,10 +131,14 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     // sleeping in the driver's retry loop, which under a burst of calls costs whole seconds per delivery.
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
+    // The writes of the intake and the workers share commits (one fsync for many; see SqliteGroupCommit).
+    private readonly SqliteGroupCommit _writes;
+
     private SqliteDeliveryStore(string path)
     {
         Path = path;
         _connectionString = ConnectionString(path, lockTimeoutSeconds: 30);
+        _writes = new SqliteGroupCommit(OpenConnectionAsync, _writeGate, Translate);
     }
 
     /// <summary>The database file.</summary>
@@ -222,23 +226,14 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             return [];
         }
 
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            return await GuardAsync(() => EnqueueUnguardedAsync(deliveries, now, cancellationToken));
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        // One transaction, so one fsync for the whole group (shared with the other writes queued meanwhile).
+        return await _writes.WriteAsync((connection, transaction) => EnqueueInAsync(connection, transaction, deliveries, now), cancellationToken);
     }
 
-    private async Task<IReadOnlyList<EnqueueResult>> EnqueueUnguardedAsync(IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<EnqueueResult>> EnqueueInAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewDelivery> deliveries, DateTimeOffset now)
     {
+        var cancellationToken = CancellationToken.None;
         {
-            // One transaction, so one fsync for the whole group: the intake's group commit depends on it.
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = $"""
@@ -286,7 +281,6 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 });
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return results;
         }
     }
@@ -296,22 +290,13 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(claim);
         var now = claim.Now.ToUnixTimeMilliseconds();
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            return await GuardAsync(() => ClaimUnguardedAsync(claim, now, cancellationToken));
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
+        return await _writes.WriteAsync((connection, transaction) => ClaimInAsync(connection, transaction, claim, now), cancellationToken);
     }
 
-    private async Task<IReadOnlyList<DeliveryRecord>> ClaimUnguardedAsync(DeliveryClaim claim, long now, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DeliveryRecord>> ClaimInAsync(SqliteConnection connection, SqliteTransaction transaction, DeliveryClaim claim, long now)
     {
+        var cancellationToken = CancellationToken.None;
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             var chosen = await ScalarListAsync(connection, transaction, ExpiredSql, p => { p.AddWithValue("$now", now); p.AddWithValue("$take", claim.Limit); }, cancellationToken);
 
             // Per account with free capacity, its oldest due deliveries; then round-robin: every account's first before any second.
@@ -344,7 +329,6 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 claimed.AddRange(await ReadAllAsync(update, cancellationToken));
             }
 
-            await transaction.CommitAsync(cancellationToken);
             return claimed;
         }
     }
@@ -604,7 +588,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
         if (purged > 0)
         {
-            await ExecuteAsync("PRAGMA wal_checkpoint(TRUNCATE);", _ => { }, cancellationToken);
+            await ExecuteAloneAsync("PRAGMA wal_checkpoint(TRUNCATE);", _ => { }, cancellationToken);
         }
 
         return purged;
@@ -613,6 +597,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     /// <summary>Releases the pooled connections, so the file can be moved or deleted.</summary>
     public void Dispose()
     {
+        _writes.Dispose();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         _writeGate.Dispose();
@@ -811,7 +796,21 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         return connection;
     }
 
-    private async Task<int> ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
+    // A write of one statement, committed with the others queued meanwhile.
+    private Task<int> ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                bind(command.Parameters);
+                return await command.ExecuteNonQueryAsync();
+            },
+            cancellationToken);
+
+    // A statement that cannot run inside a transaction (a checkpoint).
+    private async Task<int> ExecuteAloneAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
     {
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -831,18 +830,17 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         }
     }
 
-    private async Task<IReadOnlyList<DeliveryRecord>> WriteQueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken)
-    {
-        await _writeGate.WaitAsync(cancellationToken);
-        try
-        {
-            return await QueryAsync(sql, bind, cancellationToken);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
+    private Task<IReadOnlyList<DeliveryRecord>> WriteQueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        _writes.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                bind(command.Parameters);
+                return await ReadAllAsync(command, CancellationToken.None);
+            },
+            cancellationToken);
 
     private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
         GuardAsync(() => QueryUnguardedAsync(sql, bind, cancellationToken));

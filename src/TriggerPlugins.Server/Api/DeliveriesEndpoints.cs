@@ -16,12 +16,12 @@ internal static class DeliveriesEndpoints
 
     public static async Task<IResult> ListAsync(HttpRequest request, IDeliveryStore store, CancellationToken cancellationToken)
     {
-        if (Filter.Parse(request.Query) is not { } filter)
+        if (QueryFilter.Parse(request.Query, out var filter, out var limit) is { } problem)
         {
-            return EventsEndpoint.Problem(StatusCodes.Status400BadRequest, Filter.Usage);
+            return EventsEndpoint.Problem(StatusCodes.Status400BadRequest, problem);
         }
 
-        var matching = await filter.ApplyAsync(store, cancellationToken);
+        var matching = await store.ListMatchingAsync(filter, limit, cancellationToken);
         return Results.Json(new { count = matching.Count, deliveries = matching.Select(d => EventsEndpoint.Describe(d)).ToList() });
     }
 
@@ -38,22 +38,20 @@ internal static class DeliveriesEndpoints
 
     public static async Task<IResult> RetryManyAsync(HttpRequest request, IDeliveryStore store, DeliveryWorkers workers, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        if (Filter.Parse(request.Query, defaultStatus: DeliveryStatus.DeadLettered, maxLimit: int.MaxValue) is not { Status: DeliveryStatus.DeadLettered } filter)
+        if (QueryFilter.Parse(request.Query, out var filter, out _) is { } problem)
+        {
+            return EventsEndpoint.Problem(StatusCodes.Status400BadRequest, problem);
+        }
+
+        if (filter.Status is { } status && status != DeliveryStatus.DeadLettered)
         {
             return EventsEndpoint.Problem(StatusCodes.Status400BadRequest, "retry takes dead-lettered deliveries only; filter with account=, code=, since= (status=dead-lettered is implied)");
         }
 
-        var retried = new List<string>();
-        foreach (var delivery in await filter.ApplyAsync(store, cancellationToken))
-        {
-            if (await store.RetryAsync(delivery.Id, timeProvider.GetUtcNow(), cancellationToken))
-            {
-                retried.Add(delivery.Id);
-            }
-        }
-
+        // One statement in the store: no list of ids is loaded, however many dead letters match.
+        var retried = await store.RetryManyAsync(filter with { Status = DeliveryStatus.DeadLettered }, timeProvider.GetUtcNow(), cancellationToken);
         workers.Wake();
-        return Results.Json(new { retried = retried.Count, ids = retried });
+        return Results.Json(new { retried });
     }
 
     public static async Task<IResult> DiscardAsync(string id, IDeliveryStore store, CancellationToken cancellationToken) =>
@@ -61,20 +59,27 @@ internal static class DeliveriesEndpoints
             ? Results.NoContent()
             : EventsEndpoint.Problem(StatusCodes.Status404NotFound, $"no pending or dead-lettered delivery has id '{id}' (one in flight or succeeded cannot be discarded)");
 
-    /// <summary>The query filter: status, account, code (the failure code, as in the metrics), since (ISO 8601), limit.</summary>
-    private sealed record Filter(DeliveryStatus? Status, string? Account, string? Code, DateTimeOffset? Since, int Limit)
+    /// <summary>
+    /// The query's filter, as <c>triggers deliveries list</c> takes it: status, account, code (the dead letter's failure
+    /// code, exact or a prefix ending in <c>*</c>), since (ISO 8601: last changed at or after), limit. The store applies
+    /// it in its query, so a big queue is never loaded to be filtered here.
+    /// </summary>
+    private static class QueryFilter
     {
-        public const string Usage = "filters: status=pending|in-flight|succeeded|dead-lettered, account=<name>, code=<failure code>, since=<ISO 8601 time, e.g. 2025-03-14T09:00:00Z>, limit=1..1000";
+        private const string Usage = "filters: status=pending|in-flight|succeeded|dead-lettered, account=<name>, code=<failure code, or a prefix such as auth.*>, since=<ISO 8601 time, e.g. 2025-03-14T09:00:00Z>, limit=1..1000";
 
-        public static Filter? Parse(IQueryCollection query, DeliveryStatus? defaultStatus = null, int maxLimit = MaxLimit)
+        /// <summary>Reads the query; returns the problem with it, or <see langword="null"/> when it is valid.</summary>
+        public static string? Parse(IQueryCollection query, out DeliveryFilter filter, out int limit)
         {
-            DeliveryStatus? status = defaultStatus;
+            filter = DeliveryFilter.All;
+            limit = DefaultLimit;
+            DeliveryStatus? status = null;
             if (query["status"].ToString() is { Length: > 0 } statusText)
             {
                 var found = Enum.GetValues<DeliveryStatus>().Where(s => TriggersMetrics.StatusName(s) == statusText).ToList();
                 if (found.Count == 0)
                 {
-                    return null;
+                    return $"status '{statusText}' is not one of pending, in-flight, succeeded, dead-lettered; {Usage}";
                 }
 
                 status = found[0];
@@ -85,30 +90,19 @@ internal static class DeliveriesEndpoints
             {
                 if (!DateTimeOffset.TryParse(sinceText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                 {
-                    return null;
+                    return $"since '{sinceText}' is not an ISO 8601 time; {Usage}";
                 }
 
                 since = parsed;
             }
 
-            var limit = maxLimit == int.MaxValue ? int.MaxValue : DefaultLimit;
-            if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > maxLimit))
+            if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit < 1 || limit > MaxLimit))
             {
-                return null;
+                return $"limit '{limitText}' is not a number from 1 to {MaxLimit}; {Usage}";
             }
 
-            return new Filter(status, Empty(query["account"]), Empty(query["code"]), since, limit);
-        }
-
-        // The store lists by status; the other filters apply here, over that status's deliveries, oldest first.
-        public async Task<IReadOnlyList<DeliveryRecord>> ApplyAsync(IDeliveryStore store, CancellationToken cancellationToken)
-        {
-            var listed = await store.ListAsync(Status, int.MaxValue, cancellationToken);
-            return [.. listed
-                .Where(d => Account is null || d.Action.Account == Account)
-                .Where(d => Code is null || TriggersMetrics.FailureCode(d) == Code)
-                .Where(d => Since is null || d.CreatedAt >= Since)
-                .Take(Limit)];
+            filter = new DeliveryFilter { Status = status, Account = Empty(query["account"]), Code = Empty(query["code"]), Since = since };
+            return null;
         }
 
         private static string? Empty(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text : null;

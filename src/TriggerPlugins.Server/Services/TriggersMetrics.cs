@@ -71,17 +71,23 @@ public sealed class TriggersMetrics : IDisposable
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
 
-    // The failure code is the last parenthesised word of the error ("... (0x80040220)", "(HTTP 429)"), or "none".
+    // A dead letter's failure code as the plugin gave it (auth.invalid-secret: what `code=` filters on); otherwise the
+    // last parenthesised word of the error ("... (0x80040220)", "(HTTP 429)"), or "none".
     internal static string FailureCode(DeliveryRecord delivery)
     {
+        if (delivery.FailureCode is { Length: > 0 } code)
+        {
+            return code;
+        }
+
         if (delivery.Status == DeliveryStatus.Succeeded || delivery.LastError is not { Length: > 0 } error || !error.EndsWith(')'))
         {
             return "none";
         }
 
         var open = error.LastIndexOf('(');
-        var code = open < 0 ? "" : error[(open + 1)..^1];
-        return code.Length is > 0 and <= 40 && !code.Contains(' ', StringComparison.Ordinal) ? code : "other";
+        var parsed = open < 0 ? "" : error[(open + 1)..^1];
+        return parsed.Length is > 0 and <= 40 && !parsed.Contains(' ', StringComparison.Ordinal) ? parsed : "other";
     }
 
     private IEnumerable<Measurement<long>> ObserveDepth()

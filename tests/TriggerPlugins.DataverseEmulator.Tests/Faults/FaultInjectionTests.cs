@@ -48,6 +48,27 @@ public sealed class FaultInjectionTests
     }
 
     [Fact]
+    public async Task Offline_refuses_connections_and_online_again_serves_the_same_records_under_the_same_certificate()
+    {
+        await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions());
+        using var client = await EmulatorClient.ForApplicationAsync(emulator);
+        var contacts = (await client.QueryAsync("contacts?$select=telephone1")).Count;
+        Assert.True(contacts > 0);
+
+        await emulator.GoOfflineAsync();
+        using (var fresh = new HttpClient(emulator.CreateHttpMessageHandler()) { BaseAddress = emulator.BaseUri })
+        {
+            // Nothing listens: the connection itself is refused, as when Dynamics is unreachable.
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => fresh.GetAsync("api/data/v9.2/contacts"));
+            Assert.Equal(System.Net.Sockets.SocketError.ConnectionRefused, Assert.IsType<System.Net.Sockets.SocketException>(refused.InnerException).SocketErrorCode);
+        }
+
+        await emulator.GoOnlineAsync();
+        using var again = await EmulatorClient.ForApplicationAsync(emulator);
+        Assert.Equal(contacts, (await again.QueryAsync("contacts?$select=telephone1")).Count);
+    }
+
+    [Fact]
     public async Task Service_protection_budget_is_per_caller_and_answers_429_when_spent()
     {
         await using var emulator = await DataverseEmulator.StartAsync(new EmulatorOptions
