@@ -52,11 +52,10 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
         void Refuse(string folder, string reason, Exception? exception = null)
         {
             failures.Add(new PluginLoadFailure(folder, reason));
-            logger.LogWarning("Plugin folder {PluginFolder} refused: {Reason}", folder, reason);
-            if (exception?.InnerException is { } cause && logger.IsEnabled(LogLevel.Debug))
+            Log.PluginRefused(logger, folder, reason);
+            if (exception?.InnerException is { } cause)
             {
-                // The admin gets the message; a plugin's author may want the stack trace, at debug level only.
-                logger.LogDebug(cause, "Details of the refusal of plugin folder {PluginFolder}", folder);
+                Log.PluginRefusalDetails(logger, cause, folder);
             }
         }
 
@@ -98,10 +97,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
             {
                 var plugin = PluginActivator.Load(folder, manifest, loggerFactory, timeProvider);
                 plugins.Add(plugin);
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("Loaded plugin {PluginId} {PluginVersion} from {PluginFolder}", manifest.Id, manifest.Version, folder);
-                }
+                Log.PluginLoaded(logger, manifest.Id, manifest.Version, folder);
             }
             catch (PluginRefusedException ex)
             {
@@ -145,7 +141,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Plugin {PluginId} failed while being disposed", plugin.Id);
+                Log.PluginDisposeFailed(logger, ex, plugin.Id);
             }
             finally
             {
