@@ -85,6 +85,8 @@ internal sealed class JsonFields
     public JsonElement? Element(string name)
         => _fields.TryGetValue(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
+    // The same wording as the host's TriggerPlugins.Host.Json.JsonText.Describe, kept as a copy on purpose: a plugin
+    // references only the contract (TriggerPlugins.Abstractions), never the host, so it cannot share the host's kit.
     public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
