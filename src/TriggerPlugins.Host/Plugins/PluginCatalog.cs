@@ -15,16 +15,16 @@ namespace TriggerPlugins.Host.Plugins;
 /// </remarks>
 public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
 {
-    private readonly Dictionary<string, LoadedPlugin> byId;
-    private readonly ILogger logger;
-    private int disposed;
+    private readonly Dictionary<string, LoadedPlugin> _byId;
+    private readonly ILogger _logger;
+    private int _disposed;
 
     private PluginCatalog(List<LoadedPlugin> plugins, List<PluginLoadFailure> failures, ILogger logger)
     {
         Plugins = plugins;
         Failures = failures;
-        this.logger = logger;
-        byId = plugins.ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
+        _logger = logger;
+        _byId = plugins.ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The plugins loaded, in folder name order.</summary>
@@ -112,15 +112,15 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
     public bool TryGetAction(string pluginId, [NotNullWhen(true)] out IIntegrationAction? action)
     {
         ArgumentNullException.ThrowIfNull(pluginId);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        action = byId.TryGetValue(pluginId, out var plugin) ? plugin.Action : null;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        action = _byId.TryGetValue(pluginId, out var plugin) ? plugin.Action : null;
         return action is not null;
     }
 
     /// <summary>Disposes every plugin action that is disposable; a plugin that throws is logged and the others still disposed.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
@@ -141,7 +141,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
             }
             catch (Exception ex)
             {
-                Log.PluginDisposeFailed(logger, ex, plugin.Id);
+                Log.PluginDisposeFailed(_logger, ex, plugin.Id);
             }
             finally
             {

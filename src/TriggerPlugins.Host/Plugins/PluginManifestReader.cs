@@ -92,9 +92,9 @@ internal static partial class PluginManifestReader
     {
         private const int MaxIdLength = 64;
 
-        private readonly List<ValidationProblem> problems = [];
+        private readonly List<ValidationProblem> _problems = [];
 
-        public IReadOnlyList<ValidationProblem> Problems => problems;
+        public IReadOnlyList<ValidationProblem> Problems => _problems;
 
         public PluginManifest? ReadManifest(JsonElement root)
         {
@@ -146,7 +146,7 @@ internal static partial class PluginManifestReader
             var configurationFields = ReadFields(root, "configurationFields");
             var environmentFields = ReadEnvironmentFields(root, accountFields);
 
-            if (problems.Count > 0)
+            if (_problems.Count > 0)
             {
                 return null;
             }
@@ -393,6 +393,6 @@ internal static partial class PluginManifestReader
         }
 
         private void Error(string field, string message)
-            => problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field, message));
+            => _problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field, message));
     }
 }

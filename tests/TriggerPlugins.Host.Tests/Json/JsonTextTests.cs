@@ -45,14 +45,14 @@ public sealed class JsonTextTests
     [Fact]
     public void Config_files_and_manifests_word_the_same_syntax_error_the_same_way()
     {
-        const string Text = "{\n  \"id\": \"x\",,\n}";
+        const string text = "{\n  \"id\": \"x\",,\n}";
         var config = Path.Combine(Path.GetTempPath(), $"json-kit-{Guid.NewGuid():N}.json");
-        File.WriteAllText(config, Text);
+        File.WriteAllText(config, text);
         try
         {
             var problems = new ProblemCollector();
             Assert.Null(JsonFiles.ReadObject(config, "x.json", problems));
-            Assert.False(Host.Plugins.PluginManifestReader.TryParse(Text, "plugin.json", out _, out var manifestProblems));
+            Assert.False(Host.Plugins.PluginManifestReader.TryParse(text, "plugin.json", out _, out var manifestProblems));
 
             var fromConfig = Assert.Single(problems.Problems);
             var fromManifest = Assert.Single(manifestProblems);
