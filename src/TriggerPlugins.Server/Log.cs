@@ -18,8 +18,8 @@ internal static partial class Log
     [LoggerMessage(EventId = ReloadProblemId, Level = LogLevel.Error, Message = "Config reload refused: {Problem}")]
     public static partial void ReloadProblem(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = ReloadRefusedId, Level = LogLevel.Error, Message = "The changed config folder has {Count} problem(s) (above); the previous config stays in force and /readyz reports it")]
-    public static partial void ReloadRefused(ILogger logger, int count);
+    [LoggerMessage(EventId = ReloadRefusedId, Level = LogLevel.Error, Message = "The changed config folder has {ProblemCount} problem(s) (above); the previous config stays in force and /readyz reports it")]
+    public static partial void ReloadRefused(ILogger logger, int problemCount);
 
     [LoggerMessage(EventId = ReloadedId, Level = LogLevel.Information, Message = "Config reloaded: {Triggers} trigger(s), {Accounts} account(s) in force")]
     public static partial void Reloaded(ILogger logger, int triggers, int accounts);
