@@ -127,10 +127,7 @@ public sealed class DataverseEmulator : IAsyncDisposable
             clock,
             logger));
         var emulator = new DataverseEmulator(app, certificate, loggerFactory, router.Task, baseUri, faults, requests, state.Store, organization) { _budget = budget };
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Dataverse emulator listening on {BaseUri} (certificate SHA-256 {Thumbprint})", baseUri, emulator.CertificateThumbprint);
-        }
+        Log.Listening(logger, baseUri, emulator.CertificateThumbprint);
         return emulator;
     }
 

@@ -74,13 +74,13 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
         }
         catch (ActionFailure failure)
         {
-            Log(failure.Outcome, request);
+            LogOutcome(failure.Outcome, request);
             return failure.Outcome;
         }
         catch (TemplateRenderException ex)
         {
             var outcome = ActionOutcome.Permanent($"A template failed on call {request.Call.Id}: {ex.Message}", "template.render-failed");
-            Log(outcome, request);
+            LogOutcome(outcome, request);
             return outcome;
         }
     }
@@ -222,35 +222,19 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
             _ => new ContactDirectory(_context.TimeProvider, _context.LoggerFactory.CreateLogger<ContactDirectory>()));
 
     // The host reports every outcome (result line, dead letter, "will retry at"): this is detail for -v only.
-    private void Log(ActionOutcome outcome, ActionRequest request)
+    private void LogOutcome(ActionOutcome outcome, ActionRequest request)
     {
         switch (outcome)
         {
             case ActionFailedPermanent permanent:
-                PluginLog.PermanentFailure(_logger, request.Call.Id, request.DeliveryId, permanent.Code ?? "-", permanent.Reason);
+                Log.PermanentFailure(_logger, request.Call.Id, request.DeliveryId, permanent.Code ?? "-", permanent.Reason);
                 break;
             case ActionFailedTransient transient:
                 // No "(null)": without a Retry-After the host's backoff decides when.
-                PluginLog.TransientFailure(_logger, request.Call.Id, request.DeliveryId,
+                Log.TransientFailure(_logger, request.Call.Id, request.DeliveryId,
                     transient.RetryAfter is { } wait ? $"retry in {Math.Ceiling(wait.TotalSeconds):0} s at the earliest" : "retried with backoff",
                     transient.Reason);
                 break;
         }
     }
-}
-
-/// <summary>The plugin's log messages with pinned event ids.</summary>
-internal static partial class PluginLog
-{
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket, permanent failure {Code}: {Reason}")]
-    public static partial void PermanentFailure(ILogger logger, string callId, string deliveryId, string code, string reason);
-
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Debug, Message = "Call {CallId} (delivery {DeliveryId}): no ticket yet, transient failure ({When}): {Reason}")]
-    public static partial void TransientFailure(ILogger logger, string callId, string deliveryId, string when, string reason);
-
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "Dataverse refused the owner {SystemUserId} of call {CallId}'s ticket ({Error}); creating it once more, owned by the integration user")]
-    public static partial void OwnerRefused(ILogger logger, string callId, Guid systemUserId, string error);
-
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user until {ReopensAt:O}; its requests wait until then")]
-    public static partial void GateClosed(ILogger logger, DateTimeOffset reopensAt);
 }

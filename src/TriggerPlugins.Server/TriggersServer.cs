@@ -117,7 +117,7 @@ public sealed class TriggersServer : IAsyncDisposable
                 var recovered = await store.Store.RecoverInFlightAsync(TimeProvider.System.GetUtcNow(), cancellationToken);
                 if (recovered > 0)
                 {
-                    ServerLog.Recovered(app.Services.GetRequiredService<ILogger<TriggersServer>>(), recovered);
+                    Log.Recovered(app.Services.GetRequiredService<ILogger<TriggersServer>>(), recovered);
                 }
             }
 
@@ -147,7 +147,7 @@ public sealed class TriggersServer : IAsyncDisposable
         var options = App.Services.GetRequiredService<ServerOptions>();
         var logger = App.Services.GetRequiredService<ILogger<TriggersServer>>();
         var urls = string.Join(", ", App.Urls);
-        ServerLog.Listening(logger, urls, options.ConfigDirectory, options.DataDirectory);
+        Log.Listening(logger, urls, options.ConfigDirectory, options.DataDirectory);
         await App.WaitForShutdownAsync(cancellationToken);
     }
 

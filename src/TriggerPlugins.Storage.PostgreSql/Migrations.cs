@@ -129,7 +129,7 @@ internal static class Migrations
             command.Parameters.AddWithValue("description", migration.Description);
             await command.ExecuteNonQueryAsync(cancellationToken);
             applied.Add(migration.Version);
-            PostgreSqlLog.MigrationApplied(logger, migration.Version, migration.Description, where);
+            Log.MigrationApplied(logger, migration.Version, migration.Description, where);
         }
 
         await transaction.CommitAsync(cancellationToken);

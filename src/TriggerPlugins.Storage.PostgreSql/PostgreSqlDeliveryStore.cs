@@ -138,7 +138,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         {
             var store = new PostgreSqlDeliveryStore(dataSource, where);
             await Migrations.ApplyAsync(dataSource, where, mode == DeliveryStoreOpenMode.MustExist, logger, cancellationToken);
-            PostgreSqlLog.Opened(logger, where, Migrations.Latest);
+            Log.Opened(logger, where, Migrations.Latest);
             return store;
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)

@@ -34,7 +34,7 @@ internal sealed class EmulatorRouter(
         }
         catch (Exception ex) when (!context.Response.HasStarted)
         {
-            logger.LogError(ex, "Unexpected emulator error on {Method} {Path}", context.Request.Method, context.Request.Path.Value);
+            Log.UnexpectedError(logger, ex, context.Request.Method, context.Request.Path.Value);
             await JsonResponses.WriteErrorAsync(context, new DataverseException(500, "0x80040216", "An unexpected error occurred in the emulator."));
         }
         finally
@@ -46,10 +46,7 @@ internal sealed class EmulatorRouter(
                 : null;
             var path = context.Request.Path.Value ?? "/";
             requests.Add(new RecordedRequest(at, context.Request.Method, path, context.Request.QueryString.Value ?? "", status, caller));
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                logger.LogDebug("{Method} {Path} -> {Status} in {Elapsed} ms", context.Request.Method, path, status, elapsed.ElapsedMilliseconds);
-            }
+            Log.Answered(logger, context.Request.Method, path, status, elapsed.ElapsedMilliseconds);
         }
     }
 

@@ -74,10 +74,7 @@ internal sealed class AccessTokens : IDisposable
             var now = _time.GetUtcNow();
             var margin = TimeSpan.FromTicks(Math.Min(RefreshMargin.Ticks, Math.Max(0, (result.ExpiresOn - now).Ticks / 4)));
             _current = new CachedToken(result.AccessToken, result.ExpiresOn, result.ExpiresOn - margin);
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                _logger.LogDebug("Acquired a Dataverse token for app {ClientId} ({Mode}), valid until {ExpiresOn}", _account.ClientId, _account.Mode, result.ExpiresOn);
-            }
+            Log.TokenAcquired(_logger, _account.ClientId, _account.Mode, result.ExpiresOn);
 
             return result.AccessToken;
         }

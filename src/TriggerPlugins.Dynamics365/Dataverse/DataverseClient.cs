@@ -21,7 +21,7 @@ namespace TriggerPlugins.Dynamics365.Dataverse;
 /// the token and its single retry on 401 (<see cref="BearerTokenHandler"/>), the OData headers
 /// (<see cref="ODataHeadersHandler"/>), then the user's service protection.
 /// </summary>
-internal sealed partial class DataverseClient
+internal sealed class DataverseClient
 {
     public const string ApiPath = "api/data/v9.2/";
 
@@ -96,10 +96,11 @@ internal sealed partial class DataverseClient
 
             var body = ParseJson(text);
             DataverseMetrics.Request(WebUrl, _account.ClientId ?? _account.Username, response.StatusCode);
+            // Guarded (CA1873): the query text and the elapsed time are worked out only when the line is written.
             if (_logger.IsEnabled(LogLevel.Debug))
             {
                 var elapsedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                LogAnswered(_logger, request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, elapsedMs);
+                Log.DataverseAnswered(_logger, request.Method, path, message.RequestUri!.Query, (int)response.StatusCode, elapsedMs);
             }
 
             return new DataverseReply(response.StatusCode, body, retryAfter, DataverseError.From(body), request.Operation, path);
@@ -154,7 +155,4 @@ internal sealed partial class DataverseClient
             return null;
         }
     }
-
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Debug, Message = "Dataverse {Method} {Path}{Query} answered {Status} in {ElapsedMs} ms")]
-    private static partial void LogAnswered(ILogger logger, HttpMethod method, string path, string query, int status, double elapsedMs);
 }

@@ -17,7 +17,7 @@ namespace TriggerPlugins.Dynamics365.Http;
 /// </remarks>
 /// <param name="getToken">The user's token; <c>true</c> asks for a new one (<see cref="AccessTokens.GetTokenAsync"/>).</param>
 /// <param name="logger">Where the retry is logged.</param>
-internal sealed partial class BearerTokenHandler(Func<bool, CancellationToken, Task<string>> getToken, ILogger logger) : DelegatingHandler
+internal sealed class BearerTokenHandler(Func<bool, CancellationToken, Task<string>> getToken, ILogger logger) : DelegatingHandler
 {
     /// <summary>What the request does ("find the caller's contact"), for the log line of a retry.</summary>
     public static readonly HttpRequestOptionsKey<string> Operation = new("TriggerPlugins.Dataverse.Operation");
@@ -32,11 +32,8 @@ internal sealed partial class BearerTokenHandler(Func<bool, CancellationToken, T
         }
 
         response.Dispose();
-        LogRetryingWithNewToken(logger, request.Options.TryGetValue(Operation, out var operation) ? operation : request.Method.Method);
+        Log.RetryingWithNewToken(logger, request.Options.TryGetValue(Operation, out var operation) ? operation : request.Method.Method);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await getToken(true, cancellationToken));
         return await base.SendAsync(request, cancellationToken);
     }
-
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Dataverse rejected the cached token while trying to {Operation}; retrying once with a new token")]
-    private static partial void LogRetryingWithNewToken(ILogger logger, string operation);
 }

@@ -220,7 +220,7 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
 
         if (closedUntil is { } reopensAt)
         {
-            PluginLog.GateClosed(_logger, reopensAt);
+            Log.GateClosed(_logger, reopensAt);
         }
     }
 

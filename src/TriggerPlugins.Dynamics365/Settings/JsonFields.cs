@@ -192,6 +192,8 @@ internal sealed class JsonFields
     private static InvalidOperationException NoDefault(string name)
         => new($"'{name}' is read as a value with a default, but its declaration has none: declare a default.");
 
+    // The same wording as the host's TriggerPlugins.Host.Json.JsonText.Describe, kept as a copy on purpose: a plugin
+    // references only the contract (TriggerPlugins.Abstractions), never the host, so it cannot share the host's kit.
     public static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",

@@ -48,8 +48,8 @@ internal static class TemplateSandbox
     /// </summary>
     public static CallTemplateContext Rent(ScriptObject model, TemplateOptions options, CancellationToken cancellationToken)
     {
-        var context = t_idle ?? NewContext();
-        t_idle = null;
+        var context = _idle ?? NewContext();
+        _idle = null;
         context.Prepare(model, options, strict: false, cancellationToken);
         return context;
     }
@@ -63,12 +63,12 @@ internal static class TemplateSandbox
     {
         if (context.Clean())
         {
-            t_idle = context;
+            _idle = context;
         }
     }
 
     [ThreadStatic]
-    private static CallTemplateContext? t_idle;
+    private static CallTemplateContext? _idle;
 
     private static CallTemplateContext NewContext()
     {

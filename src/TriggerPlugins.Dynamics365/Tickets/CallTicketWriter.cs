@@ -23,7 +23,7 @@ namespace TriggerPlugins.Dynamics365.Tickets;
 /// <para>Retries and other hosts cannot make a second record: every id is derived, and a create that finds its record
 /// (duplicate key) turns into an update.</para>
 /// </remarks>
-internal sealed partial class CallTicketWriter(DataverseClient client, ContactDirectory contacts, TicketWriter tickets, TimeProvider time, ILogger logger)
+internal sealed class CallTicketWriter(DataverseClient client, ContactDirectory contacts, TicketWriter tickets, TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromHours(24);
     private const string IncidentSelect = "incidentid,ticketnumber,_customerid_value,_ownerid_value";
@@ -82,7 +82,7 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
         }
 
         _states.Set(key, after.Advance(stage), StateLifetime);
-        LogWritten(logger, after.TicketNumber, incidentId, call.CallKey, call.Id, call.Kind, written.Done);
+        Log.TicketWritten(logger, after.TicketNumber, incidentId, call.CallKey, call.Id, call.Kind, written.Done);
 
         return ActionOutcome.Success(incidentId.ToString("D"), after.TicketNumber, TicketWriter.RecordUrl(client.WebUrl, incidentId), notes);
     }
@@ -257,15 +257,9 @@ internal sealed partial class CallTicketWriter(DataverseClient client, ContactDi
     private static bool IsDuplicate(DataverseReply reply)
         => reply.Status == HttpStatusCode.PreconditionFailed || reply.Error?.IsDuplicateKey == true;
 
-    [LoggerMessage(EventId = 1801, Level = LogLevel.Information, Message = "Ticket {TicketNumber} ({IncidentId}) for call {CallKey}, event {EventId} ({Kind}): {Done}")]
-    private static partial void LogWritten(ILogger logger, string? ticketNumber, Guid incidentId, string callKey, string eventId, CallEventKind kind, IEnumerable<string> done);
-
-    [LoggerMessage(EventId = 1802, Level = LogLevel.Information, Message = "Event {EventId} ({Kind}) of call {CallKey} arrived after a later event; ticket {IncidentId} left as it is")]
-    private static partial void LogSuperseded(ILogger logger, string eventId, CallEventKind kind, string callKey, Guid incidentId);
-
     private ActionSucceeded Superseded(Guid incidentId, CallTicketState state, CallEvent call)
     {
-        LogSuperseded(logger, call.Id, call.Kind, call.CallKey, incidentId);
+        Log.EventSuperseded(logger, call.Id, call.Kind, call.CallKey, incidentId);
         return ActionOutcome.Success(incidentId.ToString("D"), state.TicketNumber, TicketWriter.RecordUrl(client.WebUrl, incidentId),
             [$"Event {call.Id} ({call.Kind}) arrived after a later event of call {call.CallKey}; the ticket keeps the later state and was not changed."]);
     }

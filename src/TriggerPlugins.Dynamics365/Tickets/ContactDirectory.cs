@@ -116,10 +116,7 @@ internal sealed class ContactDirectory(TimeProvider time, ILogger logger)
         if (records.Count > 1)
         {
             note = $"{records.Count} contacts have the caller's number; the ticket is linked to '{ODataJson.Text(chosen.Record, "fullname")}' ({id}), chosen by E.164 match, then phone column order, then lowest id.";
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                logger.LogInformation("{Count} contacts share the caller's number; linking contact {ContactId}", records.Count, id);
-            }
+            Log.SeveralContacts(logger, records.Count, id);
         }
 
         return ContactMatch.Existing(id, note);

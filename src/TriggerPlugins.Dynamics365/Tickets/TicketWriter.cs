@@ -72,11 +72,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
             notes.Add("The ticket had already been created by an earlier attempt of this delivery; no second ticket was made.");
         }
 
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Ticket {TicketNumber} ({IncidentId}) for call {CallId} (delivery {DeliveryId}, attempt {Attempt})",
-                created.TicketNumber, incidentId, call.Id, request.DeliveryId, request.Attempt);
-        }
+        Log.TicketCreated(logger, created.TicketNumber, incidentId, call.Id, request.DeliveryId, request.Attempt);
 
         return ActionOutcome.Success(incidentId.ToString("D"), created.TicketNumber, RecordUrl(client.WebUrl, incidentId), notes);
     }
@@ -103,10 +99,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
         if (user is null)
         {
             notes.Add($"No enabled Dynamics 365 user has the primary email (internalemailaddress) {agent.Email} of agent '{agent.Name ?? agent.Id}'; the ticket is owned by the integration user. Give the agent's enabled Dynamics 365 user that email, or correct the agent's email in the contact center, to assign future tickets.");
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                logger.LogDebug("No systemuser has internalemailaddress {Email}", agent.Email);
-            }
+            Log.OwnerNotFound(logger, agent.Email);
 
             return null;
         }
@@ -138,7 +131,7 @@ internal sealed class TicketWriter(DataverseClient client, ContactDirectory cont
     internal void OwnerRefused(CallEvent call, OwnerRefusedException refused, List<string> notes)
     {
         users.Forget(call.Agent!.Email!);
-        PluginLog.OwnerRefused(logger, call.Id, refused.SystemUserId, refused.Error);
+        Log.OwnerRefused(logger, call.Id, refused.SystemUserId, refused.Error);
         notes.Add(OwnerFallback.Note(call.Agent, refused.Error));
     }
 

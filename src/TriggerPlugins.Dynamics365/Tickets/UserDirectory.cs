@@ -43,9 +43,9 @@ internal sealed class UserDirectory(TimeProvider time, ILogger logger)
                 new DataverseRequest(HttpMethod.Get, "systemusers" + FindQuery(key), "find the agent's Dynamics 365 user"), cancellationToken);
             var found = Choose(body);
             _cache.Set(key, found, found is null ? MissingLifetime : FoundLifetime);
-            if (found?.Note is not null && logger.IsEnabled(LogLevel.Warning))
+            if (found?.Note is not null)
             {
-                logger.LogWarning("Several enabled Dynamics 365 users have the agent's email; the ticket goes to {SystemUserId}, the lowest id", found.Id);
+                Log.SeveralUsers(logger, found.Id);
             }
 
             return found;

@@ -1,4 +1,5 @@
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Host.Json;
 using TriggerPlugins.Host.Plugins;
 using TriggerPlugins.Host.Triggers;
 
@@ -86,7 +87,7 @@ public static class ConfigurationLoader
             }
 
             var errorsBefore = context.Problems.ErrorCount;
-            var plugin = JsonFiles.RequiredString(json, "plugin", string.Empty, source, context.Problems);
+            var plugin = JsonFields.RequiredString(json, "plugin", string.Empty, source, context.Problems);
             if (plugin is not null && !context.Registry.TryGetAction(plugin, out _))
             {
                 context.Problems.Error(source, "plugin", $"no loaded plugin has the id '{plugin}'");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Host.Configuration;
 

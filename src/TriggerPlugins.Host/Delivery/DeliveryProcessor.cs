@@ -172,7 +172,7 @@ public sealed class DeliveryProcessor : IDisposable
         {
             // The host is stopping: the delivery waits, pending and due, for the next start.
             await _store.RescheduleAsync(delivery.Id, _timeProvider.GetUtcNow(), null, _timeProvider.GetUtcNow(), CancellationToken.None);
-            DeliveryLog.Interrupted(_logger, delivery.Id, delivery.TriggerName);
+            Log.Interrupted(_logger, delivery.Id, delivery.TriggerName);
             throw;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -182,7 +182,7 @@ public sealed class DeliveryProcessor : IDisposable
         catch (Exception exception)
         {
             // The contract says expected failures are outcomes, so an exception is a bug in the plugin: retrying will not help.
-            DeliveryLog.PluginThrew(_logger, exception, delivery.Action.Plugin, delivery.Id, delivery.TriggerName);
+            Log.PluginThrew(_logger, exception, delivery.Action.Plugin, delivery.Id, delivery.TriggerName);
             await DeadLetterAsync(delivery, $"plugin bug: '{delivery.Action.Plugin}' threw {exception.GetType().Name}: {exception.Message}", FailureCodes.PluginBug);
             return;
         }
@@ -211,7 +211,7 @@ public sealed class DeliveryProcessor : IDisposable
         {
             case ActionSucceeded success:
                 await _store.MarkSucceededAsync(delivery.Id, success, now, CancellationToken.None);
-                DeliveryLog.Succeeded(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, success.ExternalId, success.Number, success.Url);
+                Log.Succeeded(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, success.ExternalId, success.Number, success.Url);
                 break;
             case ActionFailedPermanent permanent:
                 await DeadLetterAsync(delivery, permanent.Reason, permanent.Code ?? FailureCodes.Permanent);
@@ -237,7 +237,7 @@ public sealed class DeliveryProcessor : IDisposable
         catch (Exception exception) when (exception is ArgumentOutOfRangeException or OverflowException)
         {
             var reason = $"cannot schedule the next attempt ({exception.GetType().Name}); last error: {failure.Reason}";
-            DeliveryLog.CannotSchedule(_logger, delivery.Id, delivery.TriggerName, reason);
+            Log.CannotSchedule(_logger, delivery.Id, delivery.TriggerName, reason);
             await DeadLetterAsync(delivery, reason, FailureCodes.Deadline);
             return;
         }
@@ -249,12 +249,12 @@ public sealed class DeliveryProcessor : IDisposable
         }
 
         await _store.RescheduleAsync(delivery.Id, next, failure.Reason, now, CancellationToken.None);
-        DeliveryLog.WillRetry(_logger, delivery.Id, delivery.TriggerName, delivery.Action.Plugin, delivery.Attempts, failure.Reason, next);
+        Log.WillRetry(_logger, delivery.Id, delivery.TriggerName, delivery.Action.Plugin, delivery.Attempts, failure.Reason, next);
     }
 
     private async Task DeadLetterAsync(DeliveryRecord delivery, string reason, string code)
     {
         await _store.DeadLetterAsync(delivery.Id, reason, code, _timeProvider.GetUtcNow(), CancellationToken.None);
-        DeliveryLog.DeadLettered(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, reason);
+        Log.DeadLettered(_logger, delivery.TriggerName, delivery.Action.Plugin, delivery.Action.Account, delivery.EventId, delivery.Id, delivery.Attempts, reason);
     }
 }

@@ -112,7 +112,7 @@ public sealed class DeliveryWorkers
             catch (Exception exception)
             {
                 // A store fault (disk full, file locked): keep the process up and try again after the poll interval.
-                WorkerLog.ClaimFailed(_logger, exception.GetType().Name, exception.Message);
+                Log.ClaimFailed(_logger, exception.GetType().Name, exception.Message);
             }
 
             if (claimedAll)
@@ -201,7 +201,7 @@ public sealed class DeliveryWorkers
         catch (Exception exception)
         {
             // The store failed while recording: the lease runs out (or is released on stop) and the delivery is taken again.
-            WorkerLog.AttemptFailed(_logger, delivery.Id, exception.GetType().Name, exception.Message);
+            Log.AttemptFailed(_logger, delivery.Id, exception.GetType().Name, exception.Message);
         }
         finally
         {
@@ -240,7 +240,7 @@ public sealed class DeliveryWorkers
             _circuits[account] = (failures, until);
             if (failures == _perAccountCapacity)
             {
-                WorkerLog.AccountPaused(_logger, account, failures, until);
+                Log.AccountPaused(_logger, account, failures, until);
             }
         }
     }
@@ -268,7 +268,7 @@ public sealed class DeliveryWorkers
             running = [.. _running];
         }
 
-        WorkerLog.Stopping(_logger, running.Length, _options.GracePeriod);
+        Log.Stopping(_logger, running.Length, _options.GracePeriod);
         var all = Task.WhenAll(running);
         try
         {
@@ -281,25 +281,6 @@ public sealed class DeliveryWorkers
         }
 
         var released = await _store.ReleaseLeasesAsync(Owner, _timeProvider.GetUtcNow(), CancellationToken.None);
-        WorkerLog.Stopped(_logger, released);
+        Log.Stopped(_logger, released);
     }
-}
-
-/// <summary>The workers' log messages.</summary>
-internal static partial class WorkerLog
-{
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Error, Message = "Could not take due deliveries from the store ({Error}: {Message}); trying again shortly")]
-    public static partial void ClaimFailed(ILogger logger, string error, string message);
-
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Delivery {DeliveryId}: the outcome could not be recorded ({Error}: {Message}); it is taken again when its lease ends")]
-    public static partial void AttemptFailed(ILogger logger, string deliveryId, string error, string message);
-
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Stopping delivery: {Count} attempt(s) in flight get {GracePeriod} to finish")]
-    public static partial void Stopping(ILogger logger, int count, TimeSpan gracePeriod);
-
-    [LoggerMessage(EventId = 1305, Level = LogLevel.Warning, Message = "Account {Account}: {Failures} attempts in a row failed (is its Dynamics reachable?); its deliveries pause until {Until:O}, then one round probes again")]
-    public static partial void AccountPaused(ILogger logger, string account, int failures, DateTimeOffset until);
-
-    [LoggerMessage(EventId = 1304, Level = LogLevel.Information, Message = "Delivery stopped; {Released} unfinished delivery(ies) released to pending")]
-    public static partial void Stopped(ILogger logger, int released);
 }

@@ -53,7 +53,7 @@ public sealed class DispatchService
         var planned = _engine.Match(callEvent);
         if (planned.Count == 0)
         {
-            DeliveryLog.NoMatch(_logger, callEvent.Id, callEvent.Kind);
+            Log.NoMatch(_logger, callEvent.Id, callEvent.Kind);
 
             return [];
         }
@@ -87,7 +87,7 @@ public sealed class DispatchService
         var recovered = await _store.RecoverInFlightAsync(_timeProvider.GetUtcNow(), cancellationToken);
         if (recovered > 0)
         {
-            DeliveryLog.Recovered(_logger, recovered);
+            Log.Recovered(_logger, recovered);
         }
 
         // Oldest first; one call's deliveries one after the other, calls in parallel.
@@ -120,7 +120,7 @@ public sealed class DispatchService
         var retried = await _store.RetryAsync(deliveryId, _timeProvider.GetUtcNow(), cancellationToken);
         if (retried)
         {
-            DeliveryLog.Retried(_logger, deliveryId);
+            Log.Retried(_logger, deliveryId);
         }
 
         return retried;
@@ -133,7 +133,7 @@ public sealed class DispatchService
         var discarded = await _store.DiscardAsync(deliveryId, cancellationToken);
         if (discarded)
         {
-            DeliveryLog.Discarded(_logger, deliveryId);
+            Log.Discarded(_logger, deliveryId);
         }
 
         return discarded;
@@ -157,14 +157,14 @@ public sealed class DispatchService
         var known = enqueued.Record;
         if (enqueued.Conflict)
         {
-            DeliveryLog.Conflict(_logger, known.Id, known.TriggerName, known.EventId);
+            Log.Conflict(_logger, known.Id, known.TriggerName, known.EventId);
 
             return new DeliveryResult(known, AlreadyKnown: true, Conflict: true);
         }
 
         if (!enqueued.Created && known.Status is DeliveryStatus.Succeeded or DeliveryStatus.DeadLettered)
         {
-            DeliveryLog.AlreadyKnown(_logger, known.Id, known.TriggerName, known.EventId, known.Status);
+            Log.AlreadyKnown(_logger, known.Id, known.TriggerName, known.EventId, known.Status);
 
             return new DeliveryResult(known, AlreadyKnown: true);
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Host.Events;
 
@@ -102,7 +103,7 @@ public static class CallEventReader
         }
         catch (JsonException exception)
         {
-            return Failure(lineNumber, Column(exception), Diagnose(line, exception));
+            return Failure(lineNumber, JsonText.Column(exception), Diagnose(line, exception));
         }
     }
 
@@ -161,9 +162,6 @@ public static class CallEventReader
         return new ParsedCallEvent(lineNumber, null, $"{where}: {message}");
     }
 
-    private static int? Column(JsonException exception) =>
-        exception.BytePositionInLine is { } position ? (int)position + 1 : null;
-
     // The serializer's messages name CLR types and are not meant for admins: work out what is wrong from the
     // document and the contract's metadata instead, so the message names JSON fields and allowed values.
     private static string Diagnose(string line, JsonException exception)
@@ -175,7 +173,7 @@ public static class CallEventReader
         }
         catch (JsonException syntax)
         {
-            return $"not valid JSON: {WithoutPosition(syntax.Message)}";
+            return $"not valid JSON: {JsonText.WithoutPosition(syntax.Message)}";
         }
 
         using (document)
@@ -183,7 +181,7 @@ public static class CallEventReader
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return $"expected a JSON object (one call event), found {Describe(root.ValueKind)}";
+                return $"expected a JSON object (one call event), found {JsonText.Describe(root.ValueKind)}";
             }
 
             var typeInfo = CallEventJson.Options.GetTypeInfo(typeof(CallEvent));
@@ -201,7 +199,7 @@ public static class CallEventReader
             var expected = ExpectedAt(typeInfo, field);
             var found = Find(root, field) is { } value ? $"found {Shorten(value.GetRawText())}" : "found a value of the wrong type";
             return expected is null
-                ? $"{field}: {WithoutPosition(exception.Message)}"
+                ? $"{field}: {JsonText.WithoutPosition(exception.Message)}"
                 : $"{field}: {found}; expected {expected}";
         }
     }
@@ -288,28 +286,6 @@ public static class CallEventReader
         return "an object";
     }
 
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => kind.ToString(),
-    };
-
     private static string Shorten(string text) =>
         text.Length <= MaxShownValueLength ? text : string.Concat(text.AsSpan(0, MaxShownValueLength), "...");
-
-    // "... LineNumber: 0 | BytePositionInLine: 7." repeats what the caller already says, in 0-based form.
-    private static string WithoutPosition(string message)
-    {
-        var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (cut < 0)
-        {
-            cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        }
-
-        return (cut >= 0 ? message[..cut] : message).TrimEnd(' ', '|', '.') + ".";
-    }
 }

@@ -81,7 +81,7 @@ public sealed class EventIntake : IAsyncDisposable
             next += planned[i].Count;
             if (results[i].NoMatch)
             {
-                IntakeLog.NoMatch(_logger, events[i].Id);
+                Log.IntakeNoMatch(_logger, events[i].Id);
             }
         }
 
@@ -123,7 +123,7 @@ public sealed class EventIntake : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                IntakeLog.WriteFailed(_logger, deliveries.Count, exception.GetType().Name, exception.Message);
+                Log.IntakeWriteFailed(_logger, deliveries.Count, exception.GetType().Name, exception.Message);
                 foreach (var write in group)
                 {
                     write.Done.TrySetException(new IntakeUnavailableException($"the delivery store could not save the event ({exception.Message}); nothing was accepted, send it again", exception));
@@ -142,13 +142,3 @@ public sealed class EventIntake : IAsyncDisposable
 
 /// <summary>The store could not take the events: nothing of the request was accepted, and sending it again is safe.</summary>
 public sealed class IntakeUnavailableException(string message, Exception innerException) : Exception(message, innerException);
-
-/// <summary>The intake's log messages.</summary>
-internal static partial class IntakeLog
-{
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Call event {EventId} matches no trigger")]
-    public static partial void NoMatch(ILogger logger, string eventId);
-
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Error, Message = "Could not store {Count} delivery(ies) ({Error}: {Message}); their requests were refused")]
-    public static partial void WriteFailed(ILogger logger, int count, string error, string message);
-}

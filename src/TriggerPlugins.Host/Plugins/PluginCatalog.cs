@@ -15,16 +15,16 @@ namespace TriggerPlugins.Host.Plugins;
 /// </remarks>
 public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
 {
-    private readonly Dictionary<string, LoadedPlugin> byId;
-    private readonly ILogger logger;
-    private int disposed;
+    private readonly Dictionary<string, LoadedPlugin> _byId;
+    private readonly ILogger _logger;
+    private int _disposed;
 
     private PluginCatalog(List<LoadedPlugin> plugins, List<PluginLoadFailure> failures, ILogger logger)
     {
         Plugins = plugins;
         Failures = failures;
-        this.logger = logger;
-        byId = plugins.ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
+        _logger = logger;
+        _byId = plugins.ToDictionary(p => p.Id, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>The plugins loaded, in folder name order.</summary>
@@ -52,11 +52,10 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
         void Refuse(string folder, string reason, Exception? exception = null)
         {
             failures.Add(new PluginLoadFailure(folder, reason));
-            logger.LogWarning("Plugin folder {PluginFolder} refused: {Reason}", folder, reason);
-            if (exception?.InnerException is { } cause && logger.IsEnabled(LogLevel.Debug))
+            Log.PluginRefused(logger, folder, reason);
+            if (exception?.InnerException is { } cause)
             {
-                // The admin gets the message; a plugin's author may want the stack trace, at debug level only.
-                logger.LogDebug(cause, "Details of the refusal of plugin folder {PluginFolder}", folder);
+                Log.PluginRefusalDetails(logger, cause, folder);
             }
         }
 
@@ -98,10 +97,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
             {
                 var plugin = PluginActivator.Load(folder, manifest, loggerFactory, timeProvider);
                 plugins.Add(plugin);
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("Loaded plugin {PluginId} {PluginVersion} from {PluginFolder}", manifest.Id, manifest.Version, folder);
-                }
+                Log.PluginLoaded(logger, manifest.Id, manifest.Version, folder);
             }
             catch (PluginRefusedException ex)
             {
@@ -116,15 +112,15 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
     public bool TryGetAction(string pluginId, [NotNullWhen(true)] out IIntegrationAction? action)
     {
         ArgumentNullException.ThrowIfNull(pluginId);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        action = byId.TryGetValue(pluginId, out var plugin) ? plugin.Action : null;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        action = _byId.TryGetValue(pluginId, out var plugin) ? plugin.Action : null;
         return action is not null;
     }
 
     /// <summary>Disposes every plugin action that is disposable; a plugin that throws is logged and the others still disposed.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
@@ -145,7 +141,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Plugin {PluginId} failed while being disposed", plugin.Id);
+                Log.PluginDisposeFailed(_logger, ex, plugin.Id);
             }
             finally
             {

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TriggerPlugins.Abstractions;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Host.Plugins;
 
@@ -67,25 +68,14 @@ internal static partial class PluginManifestReader
         }
     }
 
-    private static ValidationProblem Malformed(string source, JsonException ex)
-    {
-        // The reader's message ends with its own " LineNumber: 2 | BytePositionInLine: 4." suffix;
-        // the position goes into the problem's line and column instead, 1-based like editors count.
-        var message = ex.Message;
-        var suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        if (suffix > 0)
-        {
-            message = message[..suffix].TrimEnd();
-        }
-
-        return new ValidationProblem(
-            ValidationSeverity.Error,
-            source,
-            string.Empty,
-            $"malformed JSON: {message}",
-            (int?)ex.LineNumber + 1,
-            (int?)ex.BytePositionInLine + 1);
-    }
+    // The position goes into the problem's line and column, 1-based like editors count.
+    private static ValidationProblem Malformed(string source, JsonException ex) => new(
+        ValidationSeverity.Error,
+        source,
+        string.Empty,
+        $"malformed JSON: {JsonText.WithoutPosition(ex.Message)}",
+        JsonText.Line(ex),
+        JsonText.Column(ex));
 
     // Lower-case letters and digits in hyphen-separated words: safe as a folder name and in URLs.
     [GeneratedRegex("^[a-z0-9]+(?:-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
@@ -102,15 +92,15 @@ internal static partial class PluginManifestReader
     {
         private const int MaxIdLength = 64;
 
-        private readonly List<ValidationProblem> problems = [];
+        private readonly List<ValidationProblem> _problems = [];
 
-        public IReadOnlyList<ValidationProblem> Problems => problems;
+        public IReadOnlyList<ValidationProblem> Problems => _problems;
 
         public PluginManifest? ReadManifest(JsonElement root)
         {
             if (root.ValueKind != JsonValueKind.Object)
             {
-                Error(string.Empty, $"the manifest must be a JSON object, not {Describe(root.ValueKind)}");
+                Error(string.Empty, $"the manifest must be a JSON object, not {JsonText.Describe(root.ValueKind)}");
                 return null;
             }
 
@@ -156,7 +146,7 @@ internal static partial class PluginManifestReader
             var configurationFields = ReadFields(root, "configurationFields");
             var environmentFields = ReadEnvironmentFields(root, accountFields);
 
-            if (problems.Count > 0)
+            if (_problems.Count > 0)
             {
                 return null;
             }
@@ -186,14 +176,14 @@ internal static partial class PluginManifestReader
 
             if (array.ValueKind != JsonValueKind.Array)
             {
-                Error("environmentFields", $"must be an array of account field names (e.g. [\"weburl\"]), not {Describe(array.ValueKind)}");
+                Error("environmentFields", $"must be an array of account field names (e.g. [\"weburl\"]), not {JsonText.Describe(array.ValueKind)}");
                 return names;
             }
 
             var index = 0;
             foreach (var item in array.EnumerateArray())
             {
-                var path = $"environmentFields[{index++}]";
+                var path = JsonPath.Item("environmentFields", index++);
                 if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } name)
                 {
                     Error(path, "must be the name of an account field");
@@ -221,7 +211,7 @@ internal static partial class PluginManifestReader
 
             if (array.ValueKind != JsonValueKind.Array)
             {
-                Error(property, $"must be an array of fields, not {Describe(array.ValueKind)}");
+                Error(property, $"must be an array of fields, not {JsonText.Describe(array.ValueKind)}");
                 return fields;
             }
 
@@ -229,10 +219,10 @@ internal static partial class PluginManifestReader
             var index = 0;
             foreach (var item in array.EnumerateArray())
             {
-                var path = $"{property}[{index++}]";
+                var path = JsonPath.Item(property, index++);
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    Error(path, $"must be an object with at least 'name' and 'type', not {Describe(item.ValueKind)}");
+                    Error(path, $"must be an object with at least 'name' and 'type', not {JsonText.Describe(item.ValueKind)}");
                     continue;
                 }
 
@@ -308,23 +298,23 @@ internal static partial class PluginManifestReader
         {
             if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
-                Error(Join(parent, name), "is required but missing");
+                Error(JsonPath.Property(parent, name), "is required but missing");
                 return null;
             }
 
-            return StringValue(value, Join(parent, name));
+            return StringValue(value, JsonPath.Property(parent, name));
         }
 
         private string? OptionalString(JsonElement obj, string parent, string name)
             => obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-                ? StringValue(value, Join(parent, name))
+                ? StringValue(value, JsonPath.Property(parent, name))
                 : null;
 
         private string? StringValue(JsonElement value, string path)
         {
             if (value.ValueKind != JsonValueKind.String)
             {
-                Error(path, $"must be a string, not {Describe(value.ValueKind)}");
+                Error(path, $"must be a string, not {JsonText.Describe(value.ValueKind)}");
                 return null;
             }
 
@@ -350,7 +340,7 @@ internal static partial class PluginManifestReader
                 return value.GetBoolean();
             }
 
-            Error(Join(parent, name), $"must be true or false, not {Describe(value.ValueKind)}");
+            Error(JsonPath.Property(parent, name), $"must be true or false, not {JsonText.Describe(value.ValueKind)}");
             return false;
         }
 
@@ -362,17 +352,17 @@ internal static partial class PluginManifestReader
                 return values;
             }
 
-            var path = Join(parent, name);
+            var path = JsonPath.Property(parent, name);
             if (array.ValueKind != JsonValueKind.Array)
             {
-                Error(path, $"must be an array of strings, not {Describe(array.ValueKind)}");
+                Error(path, $"must be an array of strings, not {JsonText.Describe(array.ValueKind)}");
                 return values;
             }
 
             var index = 0;
             foreach (var item in array.EnumerateArray())
             {
-                if (StringValue(item, $"{path}[{index++}]") is { } text)
+                if (StringValue(item, JsonPath.Item(path, index++)) is { } text)
                 {
                     values.Add(text);
                 }
@@ -397,24 +387,12 @@ internal static partial class PluginManifestReader
                 case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
                     return value.GetRawText();
                 default:
-                    Error(Join(parent, name), $"must be a string, a number or a boolean, not {Describe(value.ValueKind)}");
+                    Error(JsonPath.Property(parent, name), $"must be a string, a number or a boolean, not {JsonText.Describe(value.ValueKind)}");
                     return null;
             }
         }
 
         private void Error(string field, string message)
-            => problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field, message));
-
-        private static string Join(string parent, string name) => parent.Length == 0 ? name : $"{parent}.{name}";
-
-        private static string Describe(JsonValueKind kind) => kind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => "a string",
-            JsonValueKind.Number => "a number",
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            _ => "null",
-        };
+            => _problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field, message));
     }
 }

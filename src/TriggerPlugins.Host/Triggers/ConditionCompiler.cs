@@ -2,8 +2,8 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TriggerPlugins.Abstractions;
-using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Events;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Host.Triggers;
 
@@ -47,9 +47,9 @@ internal static class ConditionCompiler
             return null;
         }
 
-        JsonFiles.RejectUnknownProperties(element, ConditionProperties, path, source, problems);
-        var fieldName = JsonFiles.RequiredString(element, "field", path, source, problems);
-        var operatorName = JsonFiles.RequiredString(element, "operator", path, source, problems);
+        JsonFields.RejectUnknownProperties(element, ConditionProperties, path, source, problems);
+        var fieldName = JsonFields.RequiredString(element, "field", path, source, problems);
+        var operatorName = JsonFields.RequiredString(element, "operator", path, source, problems);
         var valuePath = JsonPath.Property(path, "value");
         var hasValue = element.TryGetProperty("value", out var value);
         if (!hasValue)

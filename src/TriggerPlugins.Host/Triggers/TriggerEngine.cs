@@ -39,10 +39,7 @@ public sealed class TriggerEngine
                 continue;
             }
 
-            if (_logger.IsEnabled(LogLevel.Debug))
-            {
-                _logger.LogDebug("Call event {EventId} matches trigger {Trigger}", callEvent.Id, trigger.Name);
-            }
+            Log.TriggerMatched(_logger, callEvent.Id, trigger.Name);
 
             for (var index = 0; index < trigger.Actions.Count; index++)
             {
@@ -79,11 +76,7 @@ public sealed class TriggerEngine
         }
         catch (RegexMatchTimeoutException)
         {
-            _logger.LogWarning(
-                "Condition {Condition} of trigger {Trigger} took too long on call event {EventId} and counts as not met; simplify the pattern",
-                condition.ToString(),
-                trigger.Name,
-                callEvent.Id);
+            Log.ConditionTimedOut(_logger, condition.ToString(), trigger.Name, callEvent.Id);
             return false;
         }
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TriggerPlugins.Abstractions;
-using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Events;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Host.Triggers;
 
@@ -15,7 +15,7 @@ internal static class TriggerParser
     public static (TriggerDefinition Trigger, bool Valid) Parse(string name, JsonElement root, string source, ProblemCollector problems)
     {
         var errorsBefore = problems.ErrorCount;
-        JsonFiles.RejectUnknownProperties(root, TriggerProperties, string.Empty, source, problems);
+        JsonFields.RejectUnknownProperties(root, TriggerProperties, string.Empty, source, problems);
         CheckName(name, root, source, problems);
         CheckDescription(root, source, problems);
         var enabled = ReadEnabled(root, source, problems);
@@ -156,10 +156,10 @@ internal static class TriggerParser
                 continue;
             }
 
-            JsonFiles.RejectUnknownProperties(item, ActionProperties, path, source, problems);
-            var plugin = JsonFiles.RequiredString(item, "plugin", path, source, problems);
-            var account = JsonFiles.RequiredString(item, "account", path, source, problems);
-            var configuration = JsonFiles.RequiredString(item, "configuration", path, source, problems);
+            JsonFields.RejectUnknownProperties(item, ActionProperties, path, source, problems);
+            var plugin = JsonFields.RequiredString(item, "plugin", path, source, problems);
+            var account = JsonFields.RequiredString(item, "account", path, source, problems);
+            var configuration = JsonFields.RequiredString(item, "configuration", path, source, problems);
             if (plugin is not null && account is not null && configuration is not null)
             {
                 actions.Add(new TriggerAction(plugin, account, configuration));

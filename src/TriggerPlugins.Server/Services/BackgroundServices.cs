@@ -34,7 +34,7 @@ internal sealed class QueueSampler(IDeliveryStore store, TriggersMetrics metrics
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                ServerLog.SampleFailed(logger, exception.GetType().Name, exception.Message);
+                Log.SampleFailed(logger, exception.GetType().Name, exception.Message);
             }
         }
         while (await WaitAsync(timer, stoppingToken));
@@ -71,17 +71,17 @@ internal sealed class ConfigWatcher(ServerOptions options, PluginCatalog plugins
             var problems = loaded.Problems.Where(p => p.Severity == Abstractions.ValidationSeverity.Error).Select(p => p.ToString()).ToList();
             foreach (var problem in problems)
             {
-                ServerLog.ReloadProblem(logger, problem);
+                Log.ReloadProblem(logger, problem);
             }
 
-            ServerLog.ReloadRefused(logger, problems.Count);
+            Log.ReloadRefused(logger, problems.Count);
             state.ConfigRefused(problems);
             return problems;
         }
 
         running.Replace(loaded);
         state.ConfigAccepted();
-        ServerLog.Reloaded(logger, loaded.Triggers.Count, loaded.Accounts.Count);
+        Log.Reloaded(logger, loaded.Triggers.Count, loaded.Accounts.Count);
         return [];
     }
 
@@ -119,26 +119,4 @@ internal sealed class ConfigWatcher(ServerOptions options, PluginCatalog plugins
         _changed.Dispose();
         base.Dispose();
     }
-}
-
-/// <summary>The server's log messages.</summary>
-internal static partial class ServerLog
-{
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Error, Message = "Config reload refused: {Problem}")]
-    public static partial void ReloadProblem(ILogger logger, string problem);
-
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Error, Message = "The changed config folder has {Count} problem(s) (above); the previous config stays in force and /readyz reports it")]
-    public static partial void ReloadRefused(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Information, Message = "Config reloaded: {Triggers} trigger(s), {Accounts} account(s) in force")]
-    public static partial void Reloaded(ILogger logger, int triggers, int accounts);
-
-    [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Could not read the queue figures for the metrics ({Error}: {Message})")]
-    public static partial void SampleFailed(ILogger logger, string error, string message);
-
-    [LoggerMessage(EventId = 1405, Level = LogLevel.Warning, Message = "Resumed {Count} deliveries that were in flight when the previous process stopped")]
-    public static partial void Recovered(ILogger logger, int count);
-
-    [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "triggers serve: listening on {Urls}, config {Config}, data {Data}")]
-    public static partial void Listening(ILogger logger, string urls, string config, string data);
 }

@@ -24,13 +24,13 @@ public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
     /// <summary>The file the probe writes when disposed, if asked to.</summary>
     public const string DisposedFile = "disposed";
 
-    private readonly string folder;
-    private int disposed;
+    private readonly string _folder;
+    private int _disposed;
 
     public VersionProbeAction(PluginContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        folder = context.PluginDirectory;
+        _folder = context.PluginDirectory;
     }
 
     public string Id => "version-probe";
@@ -40,7 +40,7 @@ public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
     public Task<ActionOutcome> ExecuteAsync(ActionRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Volatile.Read(ref disposed) != 0)
+        if (Volatile.Read(ref _disposed) != 0)
         {
             return Task.FromResult<ActionOutcome>(ActionOutcome.Permanent(DisposedReason));
         }
@@ -53,10 +53,10 @@ public sealed class VersionProbeAction : IIntegrationAction, IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Volatile.Write(ref disposed, 1);
-        if (File.Exists(Path.Combine(folder, RecordDisposalFile)))
+        Volatile.Write(ref _disposed, 1);
+        if (File.Exists(Path.Combine(_folder, RecordDisposalFile)))
         {
-            File.WriteAllText(Path.Combine(folder, DisposedFile), "disposed");
+            File.WriteAllText(Path.Combine(_folder, DisposedFile), "disposed");
         }
 
         return ValueTask.CompletedTask;

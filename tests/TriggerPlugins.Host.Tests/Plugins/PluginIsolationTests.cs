@@ -13,9 +13,9 @@ namespace TriggerPlugins.Host.Tests.Plugins;
 /// </summary>
 public sealed class PluginIsolationTests : IDisposable
 {
-    private readonly PluginsDirectory plugins = new();
+    private readonly PluginsDirectory _plugins = new();
 
-    public void Dispose() => plugins.Dispose();
+    public void Dispose() => _plugins.Dispose();
 
     [Fact]
     public async Task A_plugin_runs_with_its_own_version_of_a_library_the_host_also_loads()
@@ -23,9 +23,9 @@ public sealed class PluginIsolationTests : IDisposable
         // Load the host's copy first, as a host that already uses the library would have.
         var hostVersion = FileVersion(typeof(JsonConvert).Assembly);
         Assert.StartsWith("13.0.3.", hostVersion, StringComparison.Ordinal);
-        var folder = plugins.Add(PluginsDirectory.FixturePlugin("version-probe"), "version-probe");
+        var folder = _plugins.Add(PluginsDirectory.FixturePlugin("version-probe"), "version-probe");
 
-        await using var catalog = PluginCatalog.Load(plugins.Folder, NullLoggerFactory.Instance);
+        await using var catalog = PluginCatalog.Load(_plugins.Folder, NullLoggerFactory.Instance);
         Assert.True(catalog.TryGetAction("version-probe", out var probe));
         var outcome = await probe.ExecuteAsync(TestRequests.Request(), CancellationToken.None);
 

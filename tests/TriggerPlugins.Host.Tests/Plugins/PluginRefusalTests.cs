@@ -13,14 +13,14 @@ public sealed class PluginRefusalTests : IDisposable
 {
     private const string ValidId = "version-probe";
 
-    private readonly PluginsDirectory plugins = new();
+    private readonly PluginsDirectory _plugins = new();
 
     public PluginRefusalTests()
     {
-        plugins.Add(PluginsDirectory.FixturePlugin(ValidId), ValidId);
+        _plugins.Add(PluginsDirectory.FixturePlugin(ValidId), ValidId);
     }
 
-    public void Dispose() => plugins.Dispose();
+    public void Dispose() => _plugins.Dispose();
 
     [Fact]
     public async Task A_folder_without_a_manifest_is_refused()
@@ -107,13 +107,13 @@ public sealed class PluginRefusalTests : IDisposable
     public async Task Two_folders_with_the_same_id_are_both_refused_naming_each_other()
     {
         // The probe copy collides with the probe; the real dynamics365 plugin is the one that still loads.
-        plugins.Add(PluginsDirectory.BuiltPlugin("dynamics365"), "dynamics365");
-        var copy = plugins.Add(PluginsDirectory.FixturePlugin(ValidId), "probe-copy");
+        _plugins.Add(PluginsDirectory.BuiltPlugin("dynamics365"), "dynamics365");
+        var copy = _plugins.Add(PluginsDirectory.FixturePlugin(ValidId), "probe-copy");
 
-        await using var catalog = PluginCatalog.Load(plugins.Folder, NullLoggerFactory.Instance);
+        await using var catalog = PluginCatalog.Load(_plugins.Folder, NullLoggerFactory.Instance);
 
         Assert.Equal(["dynamics365"], catalog.Plugins.Select(p => p.Id));
-        Assert.Equal([copy, Path.Combine(plugins.Folder, ValidId)], catalog.Failures.Select(f => f.Folder));
+        Assert.Equal([copy, Path.Combine(_plugins.Folder, ValidId)], catalog.Failures.Select(f => f.Folder));
         Assert.Equal(
             "plugins/probe-copy: the id 'version-probe' is also declared by plugins/version-probe; ids must be unique, so none of these folders is loaded",
             catalog.Failures[0].ToString());
@@ -123,7 +123,7 @@ public sealed class PluginRefusalTests : IDisposable
     [Fact]
     public async Task A_plugin_whose_constructor_throws_is_refused_with_the_message_only()
     {
-        var broken = plugins.Add(PluginsDirectory.FixturePlugin("broken-constructor"), "broken-constructor");
+        var broken = _plugins.Add(PluginsDirectory.FixturePlugin("broken-constructor"), "broken-constructor");
 
         var failure = await LoadExpectingOneFailure(broken);
 
@@ -140,7 +140,7 @@ public sealed class PluginRefusalTests : IDisposable
         var logs = new FakeLogCollector();
         using var factory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
 
-        await using var catalog = PluginCatalog.Load(plugins.Folder, factory);
+        await using var catalog = PluginCatalog.Load(_plugins.Folder, factory);
 
         var warning = Assert.Single(logs.GetSnapshot(), e => e.Level == LogLevel.Warning);
         Assert.Contains(broken, warning.Message, StringComparison.Ordinal);
@@ -150,7 +150,7 @@ public sealed class PluginRefusalTests : IDisposable
     [Fact]
     public async Task A_missing_plugins_directory_loads_nothing_and_says_so()
     {
-        var missing = Path.Combine(plugins.Folder, "does-not-exist");
+        var missing = Path.Combine(_plugins.Folder, "does-not-exist");
 
         await using var catalog = PluginCatalog.Load(missing, NullLoggerFactory.Instance);
 
@@ -162,14 +162,14 @@ public sealed class PluginRefusalTests : IDisposable
     // A copy of the valid probe under its own folder and id (so it does not collide with the probe), for a test to break.
     private string AddBrokenCopy()
     {
-        var folder = plugins.Add(PluginsDirectory.FixturePlugin(ValidId), "broken");
+        var folder = _plugins.Add(PluginsDirectory.FixturePlugin(ValidId), "broken");
         PluginsDirectory.EditManifest(folder, manifest => manifest["id"] = "broken-probe");
         return folder;
     }
 
     private async Task<PluginLoadFailure> LoadExpectingOneFailure(string brokenFolder)
     {
-        await using var catalog = PluginCatalog.Load(plugins.Folder, NullLoggerFactory.Instance);
+        await using var catalog = PluginCatalog.Load(_plugins.Folder, NullLoggerFactory.Instance);
 
         Assert.Equal([ValidId], catalog.Plugins.Select(p => p.Id));
         var failure = Assert.Single(catalog.Failures);

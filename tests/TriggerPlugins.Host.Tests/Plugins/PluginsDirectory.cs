@@ -9,11 +9,11 @@ namespace TriggerPlugins.Host.Tests.Plugins;
 /// </summary>
 internal sealed class PluginsDirectory : IDisposable
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "triggerplugins-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "triggerplugins-tests", Guid.NewGuid().ToString("N"));
 
     public PluginsDirectory()
     {
-        Folder = Path.Combine(root, "plugins");
+        Folder = Path.Combine(_root, "plugins");
         Directory.CreateDirectory(Folder);
     }
 
@@ -54,7 +54,7 @@ internal sealed class PluginsDirectory : IDisposable
     {
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Host.Configuration;
+using TriggerPlugins.Host.Json;
 using TriggerPlugins.Host.Triggers;
 
 namespace TriggerPlugins.Host.Tests.Triggers;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TriggerPlugins.Host.Json;
 
 namespace TriggerPlugins.Admin.Pages;
 
@@ -116,8 +117,8 @@ internal static class SettingsForm
                 }
                 catch (JsonException ex)
                 {
-                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, "not valid JSON: " + ex.Message.Split(" LineNumber", 2)[0],
-                        (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1));
+                    problems.Add(new ValidationProblem(ValidationSeverity.Error, source, field.Name, "not valid JSON: " + JsonText.WithoutPosition(ex.Message),
+                        JsonText.Line(ex) ?? 1, JsonText.Column(ex) ?? 1));
                 }
 
                 return null;

@@ -1,6 +1,6 @@
 using TriggerPlugins.Abstractions;
 
-namespace TriggerPlugins.Host.Configuration;
+namespace TriggerPlugins.Host.Json;
 
 /// <summary>Collects every problem found while loading, so one run reports them all.</summary>
 internal sealed class ProblemCollector

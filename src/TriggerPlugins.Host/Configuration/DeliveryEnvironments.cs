@@ -1,8 +1,8 @@
 using System.Text.Json;
-using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Host.Triggers;
 
-namespace TriggerPlugins.Host.Triggers;
+namespace TriggerPlugins.Host.Configuration;
 
 /// <summary>
 /// The environment an action delivers to, as its plugin's manifest defines it (<see cref="PluginManifest.EnvironmentFields"/>):

@@ -1,4 +1,4 @@
-namespace TriggerPlugins.Host.Configuration;
+namespace TriggerPlugins.Host.Json;
 
 /// <summary>Builds field paths in the JSON path style that problems report (<c>conditions[1].value</c>).</summary>
 internal static class JsonPath
