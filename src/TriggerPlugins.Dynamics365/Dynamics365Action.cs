@@ -212,7 +212,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
     private AccountRuntime Runtime(PreparedSettings prepared)
         => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
-            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account)))).Value;
+            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account), _context.SharedRateLimits))).Value;
 
     private ContactDirectory Contacts(AccountSettings account)
         => _contactsByEnvironment.GetOrAdd(
@@ -251,4 +251,13 @@ internal static partial class PluginLog
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user until {ReopensAt:O}; its requests wait until then")]
     public static partial void GateClosed(ILogger logger, DateTimeOffset reopensAt);
+
+    [LoggerMessage(EventId = 1205, Level = LogLevel.Information, Message = "Another host saw Dataverse throttle the account's user: its requests wait here too, until {ReopensAt:O}")]
+    public static partial void ClosedByAnotherHost(ILogger logger, DateTimeOffset reopensAt);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Warning, Message = "The request budget shared by the hosts could not be read, so the user's requests are held: {Error}")]
+    public static partial void SharedBudgetUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 1207, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user, but the other hosts could not be told (they keep pacing within the shared budget): {Error}")]
+    public static partial void SharedCloseFailed(ILogger logger, string error);
 }
