@@ -84,10 +84,15 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         _window = window ?? Window;
         _limit = MaxConcurrency;
         _shared = shared;
-        // A twentieth of the window's budget, at most the requests in flight: few enough that a block left unused
-        // (it is not given back) wastes little, many enough that the database is asked once per several requests.
-        _blockSize = Math.Clamp(requestsPerWindow / 20, 1, MaxConcurrency);
+        _blockSize = BlockSize(requestsPerWindow);
     }
+
+    /// <summary>
+    /// Permits asked of the shared budget at a time: a twentieth of the window's budget, at most the requests in flight
+    /// (16 at the documented limits). Few enough that a block left unused (it is not given back) wastes little, many
+    /// enough that the database is asked once per several requests.
+    /// </summary>
+    public static int BlockSize(int requestsPerWindow) => Math.Clamp(requestsPerWindow / 20, 1, MaxConcurrency);
 
     /// <summary>True while a 429's Retry-After (plus the margin) has not passed: the user's requests are held.</summary>
     public bool IsClosed => Closed() is not null;
