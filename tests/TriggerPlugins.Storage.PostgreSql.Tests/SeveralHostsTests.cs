@@ -126,17 +126,8 @@ public sealed class SeveralHostsTests(PostgreSqlServer server, ITestOutputHelper
             Assert.All(busiest.Values, most => Assert.InRange(most, 1, ScaledLimit));
 
             // And the load pressed on the limit: the hosts' budget (95 per window, the documented limit minus 5%) was nearly
-            // spent in some window. Only when the machine has the CPU for it: shared by other jobs (a load average above
-            // twice its cores), the hosts cannot send 60 requests/s, and the test then says so rather than fail.
-            var load = LoadAverage();
-            if (load <= 2 * Environment.ProcessorCount)
-            {
-                Assert.True(busiest.Values.Max() >= ScaledLimit * 3 / 4, $"the load did not press on the per-user limit: at most {busiest.Values.Max()} requests in a window (load average {load})");
-            }
-            else
-            {
-                output.WriteLine($"load average {load} on {Environment.ProcessorCount} cores: too busy a machine to check that the hosts pressed on the limit");
-            }
+            // spent in some window (even at a load average of 33 on the 2 cores, each user reached 94 or 95).
+            Assert.True(busiest.Values.Max() >= ScaledLimit * 3 / 4, $"the load did not press on the per-user limit: at most {busiest.Values.Max()} requests in a window");
         }
         finally
         {
@@ -146,9 +137,6 @@ public sealed class SeveralHostsTests(PostgreSqlServer server, ITestOutputHelper
             }
         }
     }
-
-    private static double LoadAverage()
-        => File.Exists("/proc/loadavg") ? double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     /// <summary>The most requests that arrived within any <paramref name="window"/> (Dataverse's sliding window).</summary>
     private static int MostInAnyWindow(List<DateTimeOffset> arrivals, TimeSpan window)
