@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging;
 using TriggerPlugins.Benchmarks.Intake;
 using TriggerPlugins.Benchmarks.Load;
 using TriggerPlugins.DataverseEmulator;
@@ -59,7 +58,7 @@ internal static class HostsRunner
         {
             for (var i = 0; i < hostCount; i++)
             {
-                servers.Add(await StartAsync(Path.Combine(work, $"host-{i}"), config, store));
+                servers.Add(await IntakeRunner.StartAsync(Path.Combine(work, $"host-{i}"), store, config));
             }
 
             var clients = servers.Select(s =>
@@ -119,23 +118,6 @@ internal static class HostsRunner
                 // A temp folder left behind is harmless.
             }
         }
-    }
-
-    private static async Task<TriggersServer> StartAsync(string data, string config, string store)
-    {
-        var server = await TriggersServer.CreateAsync(
-            new ServerOptions
-            {
-                ConfigDirectory = config,
-                DataDirectory = data,
-                PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"),
-                Urls = "http://127.0.0.1:0",
-                EnvironmentApiKey = IntakeRunner.Key,
-                Store = store,
-            },
-            logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await server.App.StartAsync();
-        return server;
     }
 
     /// <summary>A config folder with one account per user (account-0, account-1...), each fed by the calls of its queue.</summary>
