@@ -10,7 +10,7 @@ public static class ContractVersion
     public const int Major = 1;
 
     /// <summary>The minor version: changes when the contract grows in a compatible way.</summary>
-    public const int Minor = 1;
+    public const int Minor = 2;
 
     /// <summary>The patch version: documentation and fixes that change no member.</summary>
     public const int Patch = 0;

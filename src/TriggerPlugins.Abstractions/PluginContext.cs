@@ -26,4 +26,10 @@ public sealed class PluginContext
 
     /// <summary>The clock to use for caches and timestamps.</summary>
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// Request budgets shared with every other host working on the same delivery queue (contract 1.2), or null when the
+    /// host offers none (a host older than 1.2): the plugin then paces on its own, in this process only.
+    /// </summary>
+    public ISharedRateLimits? SharedRateLimits { get; init; }
 }

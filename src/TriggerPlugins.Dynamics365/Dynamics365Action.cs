@@ -214,7 +214,7 @@ public sealed class Dynamics365Action : IIntegrationAction, IActionPreview, ICon
 
     private AccountRuntime Runtime(PreparedSettings prepared)
         => _runtimes.GetOrAdd(prepared.AccountKey, _ => new Lazy<AccountRuntime>(
-            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account)))).Value;
+            () => new AccountRuntime(prepared.Account, _handlers, _context.TimeProvider, _context.LoggerFactory, Contacts(prepared.Account), _context.SharedRateLimits))).Value;
 
     private ContactDirectory Contacts(AccountSettings account)
         => _contactsByEnvironment.GetOrAdd(

@@ -17,6 +17,9 @@ internal static partial class Log
     public const int TransientFailureId = 2002;
     public const int OwnerRefusedId = 2003;
     public const int GateClosedId = 2004;
+    public const int ClosedByAnotherHostId = 2005;
+    public const int SharedBudgetUnavailableId = 2006;
+    public const int SharedCloseFailedId = 2007;
 
     public const int TokenAcquiredId = 2101;
     public const int RetryingWithNewTokenId = 2102;
@@ -40,6 +43,15 @@ internal static partial class Log
 
     [LoggerMessage(EventId = GateClosedId, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user until {ReopensAt:O}; its requests wait until then")]
     public static partial void GateClosed(ILogger logger, DateTimeOffset reopensAt);
+
+    [LoggerMessage(EventId = ClosedByAnotherHostId, Level = LogLevel.Information, Message = "Another host saw Dataverse throttle the account's user: its requests wait here too, until {ReopensAt:O}")]
+    public static partial void ClosedByAnotherHost(ILogger logger, DateTimeOffset reopensAt);
+
+    [LoggerMessage(EventId = SharedBudgetUnavailableId, Level = LogLevel.Warning, Message = "The request budget shared by the hosts could not be read, so the user's requests are held: {Error}")]
+    public static partial void SharedBudgetUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = SharedCloseFailedId, Level = LogLevel.Warning, Message = "Dataverse throttled the account's user, but the other hosts could not be told (they keep pacing within the shared budget): {Error}")]
+    public static partial void SharedCloseFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = TokenAcquiredId, Level = LogLevel.Debug, Message = "Acquired a Dataverse token for app {ClientId} ({Mode}), valid until {ExpiresOn}")]
     public static partial void TokenAcquired(ILogger logger, string? clientId, AuthMode? mode, DateTimeOffset expiresOn);

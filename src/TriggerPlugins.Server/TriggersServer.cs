@@ -95,7 +95,7 @@ public sealed class TriggersServer : IAsyncDisposable
                 throw new ServerStartException([exception.Message]);
             }
 
-            app = Build(options, keys, store.Store, logging);
+            app = Build(options, keys, store, logging);
             var plugins = app.Services.GetRequiredService<PluginCatalog>();
             if (plugins.Plugins.Count == 0)
             {
@@ -159,8 +159,9 @@ public sealed class TriggersServer : IAsyncDisposable
         _lock.Dispose();
     }
 
-    private static WebApplication Build(ServerOptions options, ApiKeys keys, IDeliveryStore store, Action<ILoggingBuilder>? logging)
+    private static WebApplication Build(ServerOptions options, ApiKeys keys, OpenedDeliveryStore opened, Action<ILoggingBuilder>? logging)
     {
+        var store = opened.Store;
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Services.AddSystemd();
         builder.WebHost.UseUrls(options.Urls);
@@ -176,7 +177,8 @@ public sealed class TriggersServer : IAsyncDisposable
         services.AddSingleton<IDeliveryStore>(store);
         services.AddSingleton<ServerState>();
         services.AddSingleton<TriggersMetrics>();
-        services.AddSingleton(sp => PluginCatalog.Load(options.PluginsDirectory, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+        // The plugins take their request budgets from the store's: in PostgreSQL they are shared with the other hosts on the queue.
+        services.AddSingleton(sp => PluginCatalog.Load(options.PluginsDirectory, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>(), opened.RateLimits));
 
         // CreateAsync loads and checks the config folder once the plugins are loaded, before anything uses it.
         services.AddSingleton<InitialConfiguration>();

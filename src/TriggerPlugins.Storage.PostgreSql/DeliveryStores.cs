@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using TriggerPlugins.Abstractions;
 using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Host.RateLimits;
 
 namespace TriggerPlugins.Storage.PostgreSql;
 
@@ -11,7 +13,11 @@ namespace TriggerPlugins.Storage.PostgreSql;
 /// delivery to pending on start (<see cref="IDeliveryStore.RecoverInFlightAsync"/>), which would take other hosts'
 /// running deliveries; the leases of a host that died run out instead, and the other hosts take its deliveries.
 /// </param>
-public sealed record OpenedDeliveryStore(IDeliveryStore Store, string Description, bool Shared) : IAsyncDisposable
+/// <param name="RateLimits">
+/// The request budgets the host gives its plugins (<see cref="PluginContext.SharedRateLimits"/>): in the database for
+/// PostgreSQL, so every host on the queue takes from the same budgets; in memory for SQLite (one host per data folder).
+/// </param>
+public sealed record OpenedDeliveryStore(IDeliveryStore Store, string Description, bool Shared, ISharedRateLimits RateLimits) : IAsyncDisposable
 {
     /// <summary>Closes the store's connections.</summary>
     public async ValueTask DisposeAsync()
@@ -55,11 +61,11 @@ public static class DeliveryStores
         if (kind == StoreKind.PostgreSql)
         {
             var postgres = await PostgreSqlDeliveryStore.OpenAsync(connectionString!, mode, logger, cancellationToken);
-            return new OpenedDeliveryStore(postgres, $"PostgreSQL {postgres.Where}", Shared: true);
+            return new OpenedDeliveryStore(postgres, $"PostgreSQL {postgres.Where}", Shared: true, postgres.RateLimits);
         }
 
         var sqlite = await SqliteDeliveryStore.OpenAsync(dataDirectory, mode, cancellationToken);
-        return new OpenedDeliveryStore(sqlite, $"SQLite file {sqlite.Path}", Shared: false);
+        return new OpenedDeliveryStore(sqlite, $"SQLite file {sqlite.Path}", Shared: false, new InMemorySharedRateLimits(TimeProvider.System));
     }
 
     /// <summary>Which store a setting names, and the PostgreSQL connection string; the error never repeats the setting past its kind (it may hold a password).</summary>

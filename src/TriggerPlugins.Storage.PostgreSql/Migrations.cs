@@ -63,6 +63,47 @@ internal static class Migrations
             CREATE INDEX deliveries_leases ON deliveries (lease_expires_at) WHERE status = 'in-flight';
             CREATE INDEX deliveries_by_event ON deliveries (event_id);
             """),
+        new(3, "request budgets shared by the hosts", """
+            CREATE TABLE rate_budgets (
+                key          text          NOT NULL PRIMARY KEY,
+                closed_until timestamptz,
+                block_ends   timestamptz[] NOT NULL DEFAULT '{}',
+                block_sizes  integer[]     NOT NULL DEFAULT '{}'
+            );
+            CREATE FUNCTION take_rate_permits(p_key text, p_wanted integer, p_limit integer, p_window interval, p_lifetime interval,
+                                              OUT granted integer, OUT retry_after interval, OUT closed_for interval)
+            LANGUAGE plpgsql AS $$
+            DECLARE
+                b rate_budgets%ROWTYPE;
+                used integer;
+                t_now timestamptz;
+            BEGIN
+                INSERT INTO rate_budgets (key) VALUES (p_key) ON CONFLICT (key) DO NOTHING;
+                -- The row lock serializes the hosts taking from one budget; each statement here sees the latest commit.
+                SELECT * INTO STRICT b FROM rate_budgets WHERE key = p_key FOR UPDATE;
+                t_now := clock_timestamp();
+                granted := 0;
+                retry_after := interval '0';
+                IF b.closed_until > t_now THEN
+                    closed_for := b.closed_until - t_now;
+                    retry_after := closed_for;
+                    RETURN;
+                END IF;
+                SELECT coalesce(array_agg(e ORDER BY e), '{}'), coalesce(array_agg(n ORDER BY e), '{}'), coalesce(sum(n), 0)
+                  INTO b.block_ends, b.block_sizes, used
+                  FROM unnest(b.block_ends, b.block_sizes) AS u(e, n)
+                 WHERE e > t_now;
+                granted := greatest(0, least(p_wanted, p_limit - used));
+                IF granted > 0 THEN
+                    b.block_ends := b.block_ends || (t_now + p_lifetime + p_window);
+                    b.block_sizes := b.block_sizes || granted;
+                ELSE
+                    retry_after := coalesce(b.block_ends[1] - t_now, p_lifetime);
+                END IF;
+                UPDATE rate_budgets SET block_ends = b.block_ends, block_sizes = b.block_sizes WHERE key = p_key;
+            END
+            $$;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -98,7 +98,11 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
     {
         _dataSource = dataSource;
         Where = where;
+        RateLimits = new PostgreSqlSharedRateLimits(dataSource, where);
     }
+
+    /// <summary>The request budgets of the hosts on this queue (<c>rate_budgets</c>), for their plugins.</summary>
+    public ISharedRateLimits RateLimits { get; }
 
     /// <summary>Server, port and database, for messages and logs: never the password.</summary>
     public string Where { get; }
@@ -461,7 +465,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
     /// <summary>Closes the pooled connections.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private static string Reason(Exception e) => e switch
+    internal static string Reason(Exception e) => e switch
     {
         PostgresException pg => $"{pg.SqlState}: {pg.MessageText}",
         NpgsqlException { InnerException: SocketException socket } npgsql => $"{npgsql.Message.TrimEnd('.')} ({socket.Message})",

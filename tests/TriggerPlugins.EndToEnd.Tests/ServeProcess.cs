@@ -47,17 +47,23 @@ internal sealed class ServeProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static string[] Arguments(string data, int port, params string[] more) =>
+    public static string[] Arguments(string data, int port, params string[] more) => ArgumentsWith(Path.Combine(TriggersProcess.SamplesDirectory, "config"), data, port, more);
+
+    private static string[] ArgumentsWith(string config, string data, int port, string[] more) =>
     [
-        "serve", "--config", Path.Combine(TriggersProcess.SamplesDirectory, "config"), "--data", data,
+        "serve", "--config", config, "--data", data,
         "--urls", $"http://127.0.0.1:{port}", "--retry-base-delay", "500ms", "--retry-max-delay", "5s", "--grace-period", "5s", .. more,
     ];
 
-    /// <summary>Starts `triggers serve` (with <paramref name="more"/> options) and waits (bounded) until /healthz answers.</summary>
-    public static async Task<ServeProcess> StartAsync(string data, int port, IReadOnlyDictionary<string, string> environment, params string[] more)
+    /// <summary>Starts `triggers serve` on the sample config folder (with <paramref name="more"/> options) and waits (bounded) until /healthz answers.</summary>
+    public static Task<ServeProcess> StartAsync(string data, int port, IReadOnlyDictionary<string, string> environment, params string[] more)
+        => StartAsync(data, Path.Combine(TriggersProcess.SamplesDirectory, "config"), port, environment, more);
+
+    /// <summary>Starts `triggers serve` on the config folder <paramref name="config"/> and waits (bounded) until /healthz answers.</summary>
+    public static async Task<ServeProcess> StartAsync(string data, string config, int port, IReadOnlyDictionary<string, string> environment, params string[] more)
     {
         var env = new Dictionary<string, string>(environment) { ["TRIGGERS_API_KEY"] = Key };
-        var process = Process.Start(TriggersProcess.StartInfo(Arguments(data, port, more), env))!;
+        var process = Process.Start(TriggersProcess.StartInfo(ArgumentsWith(config, data, port, more), env))!;
         process.StandardInput.Close();
         var serve = new ServeProcess(process, new Uri($"http://127.0.0.1:{port}/"));
         var clock = Stopwatch.StartNew();

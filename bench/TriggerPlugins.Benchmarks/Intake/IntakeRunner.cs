@@ -83,13 +83,16 @@ internal static class IntakeRunner
         return 0;
     }
 
-    /// <summary>Starts `triggers serve` in process on a free loopback port (the store: TRIGGERS_STORE syntax; null: SQLite in <paramref name="data"/>).</summary>
-    internal static async Task<TriggersServer> StartAsync(string data, string? store = null)
+    /// <summary>
+    /// Starts `triggers serve` in process on a free loopback port (the store: TRIGGERS_STORE syntax; null: SQLite in
+    /// <paramref name="data"/>), on the config folder <paramref name="config"/> (the samples' by default).
+    /// </summary>
+    internal static async Task<TriggersServer> StartAsync(string data, string? store = null, string? config = null)
     {
         var server = await TriggersServer.CreateAsync(
             new ServerOptions
             {
-                ConfigDirectory = Path.Combine(AppContext.BaseDirectory, "samples", "config"),
+                ConfigDirectory = config ?? Path.Combine(AppContext.BaseDirectory, "samples", "config"),
                 DataDirectory = data,
                 PluginsDirectory = Path.Combine(AppContext.BaseDirectory, "plugins"),
                 Urls = "http://127.0.0.1:0",

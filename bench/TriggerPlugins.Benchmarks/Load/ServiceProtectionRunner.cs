@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.DataverseEmulator;
 using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Benchmarks.Load;
 
@@ -35,12 +36,7 @@ internal static class ServiceProtectionRunner
         }
 
         var seed = EmulatorSeed.Demo();
-        var extra = Enumerable.Range(1, users - 1).Select(n => (ClientId: new Guid(n, 0x1234, 0x4abc, 0x8d, 0xef, 0, 0, 0, 0, 0, (byte)n).ToString("D"), Secret: $"bench-secret-{n}")).ToList();
-        foreach (var (clientId, secret) in extra)
-        {
-            seed.Tenants[0].Applications.Add(new SeedApplication { ClientId = Guid.Parse(clientId), DisplayName = $"Bench user {clientId}", ClientSecret = secret });
-            seed.Records["systemusers"].Add(new JsonObject { ["fullname"] = $"Bench user {clientId}", ["applicationid"] = clientId });
-        }
+        var extra = ExtraApplicationUsers.AddTo(seed, users - 1);
 
         var faults = new EmulatorFaults { Latency = TimeSpan.FromMilliseconds(50) };
         faults.UseDocumentedServiceProtection(scale);
@@ -57,7 +53,7 @@ internal static class ServiceProtectionRunner
             ["plugin"] = "dynamics365", ["clientId"] = ClientId, ["tenantId"] = TenantId, ["clientSecret"] = "demo-secret-not-for-production",
             ["weburl"] = emulator.BaseUri.ToString(), ["authorityHost"] = emulator.BaseUri.ToString(),
             ["trustedCertificateThumbprint"] = emulator.CertificateThumbprint, ["serviceProtectionTimeScale"] = scale,
-            ["applicationUsers"] = new JsonArray([.. extra.Select(u => (JsonNode)new JsonObject { ["clientId"] = u.ClientId, ["clientSecret"] = u.Secret })]),
+            ["applicationUsers"] = ExtraApplicationUsers.AsJson(extra),
         };
         var settings = new ActionSettings
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Delivery;
 using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Host.RateLimits;
 using TriggerPlugins.Host.Triggers;
 using TriggerPlugins.Storage.PostgreSql;
 
@@ -15,9 +16,11 @@ namespace TriggerPlugins.Cli.Common;
 internal sealed class HostSession : IAsyncDisposable
 {
     private OpenedDeliveryStore? _store;
+    private readonly ForwardingSharedRateLimits _rateLimits;
 
-    private HostSession(PluginCatalog plugins, TriggerConfiguration configuration, ILoggerFactory loggerFactory)
+    private HostSession(PluginCatalog plugins, TriggerConfiguration configuration, ILoggerFactory loggerFactory, ForwardingSharedRateLimits rateLimits)
     {
+        _rateLimits = rateLimits;
         Plugins = plugins;
         Configuration = configuration;
         LoggerFactory = loggerFactory;
@@ -41,9 +44,11 @@ internal sealed class HostSession : IAsyncDisposable
     /// <summary>Loads the plugins and the config folder (validated by the plugins). Never throws for bad files: see the problems.</summary>
     public static HostSession Open(string pluginsDirectory, string configDirectory, ILoggerFactory loggerFactory)
     {
-        var plugins = PluginCatalog.Load(pluginsDirectory, loggerFactory);
+        // The plugins are loaded before the queue is opened: their request budgets are in memory until it is, then the queue's.
+        var rateLimits = new ForwardingSharedRateLimits(new InMemorySharedRateLimits(TimeProvider.System));
+        var plugins = PluginCatalog.Load(pluginsDirectory, loggerFactory, sharedRateLimits: rateLimits);
         var configuration = ConfigurationLoader.Load(configDirectory, plugins);
-        return new HostSession(plugins, configuration, loggerFactory);
+        return new HostSession(plugins, configuration, loggerFactory, rateLimits);
     }
 
     /// <summary>
@@ -54,6 +59,7 @@ internal sealed class HostSession : IAsyncDisposable
     public async Task StartDeliveryAsync(string? storeSetting, string dataDirectory, DeliveryOptions options, DeliveryStoreOpenMode mode, CancellationToken cancellationToken)
     {
         _store = await DeliveryStores.OpenAsync(storeSetting, dataDirectory, mode, LoggerFactory.CreateLogger<PostgreSqlDeliveryStore>(), cancellationToken);
+        _rateLimits.Target = _store.RateLimits;
         await _store.Store.PurgeSettledAsync(TimeProvider.System.GetUtcNow() - options.Retention, cancellationToken);
         Processor = new DeliveryProcessor(_store.Store, Plugins, Configuration, Options.Create(options), TimeProvider.System, LoggerFactory.CreateLogger<DeliveryProcessor>());
         var environments = DeliveryEnvironments.From(Configuration, Plugins.Plugins.Select(p => p.Manifest));

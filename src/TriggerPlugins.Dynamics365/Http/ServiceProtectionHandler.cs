@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using TriggerPlugins.Abstractions;
+using TriggerPlugins.Dynamics365.Settings;
 
 namespace TriggerPlugins.Dynamics365.Http;
 
@@ -19,6 +22,12 @@ namespace TriggerPlugins.Dynamics365.Http;
 /// <item>then reopens gradually: one request in flight, doubling with every success up to the maximum.</item>
 /// </list>
 /// A local refusal is never sent to Dataverse and its error says so.
+/// <para>When the host offers request budgets shared by every host on its queue (<see cref="ISharedRateLimits"/>,
+/// contract 1.2), the window is the shared one: permits are taken from it in small blocks (a few requests, usable for
+/// at most a second, so the database is not asked per request), and a 429 closes the user there too, so every host
+/// holds the user's requests back from its next block on. Without one (an older host) the window is this process's.
+/// When the shared budgets cannot be reached, requests are not sent (they are answered as a local 429, retried later):
+/// pacing alone would let several hosts together exceed the limit.</para>
 /// </summary>
 internal sealed class ServiceProtectionHandler : DelegatingHandler
 {
@@ -39,6 +48,9 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
     /// <summary>A pacing wait longer than this is not waited out in the request: it is answered as a local 429.</summary>
     public static readonly TimeSpan MaxPacingWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long requests are held when the shared budgets cannot be reached (the host's database is down).</summary>
+    public static readonly TimeSpan UnavailableWait = TimeSpan.FromSeconds(5);
+
     /// <summary>The code of local refusals (Dataverse's "number of requests" limit code, with a message saying it is local).</summary>
     public const string LocalCode = "0x80072322";
 
@@ -56,7 +68,14 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
     private int _inFlight;
     private int _limit;
 
-    public ServiceProtectionHandler(HttpMessageHandler inner, TimeProvider time, ILogger logger, int requestsPerWindow = RequestsPerWindow, TimeSpan? window = null)
+    // The shared budget, when the host offers one: the block of permits taken last, and one take at a time per user.
+    private readonly SharedBudget? _shared;
+    private readonly SemaphoreSlim _taking = new(1, 1);
+    private readonly int _blockSize;
+    private int _blockLeft;
+    private long _blockUsableUntil;
+
+    public ServiceProtectionHandler(HttpMessageHandler inner, TimeProvider time, ILogger logger, int requestsPerWindow = RequestsPerWindow, TimeSpan? window = null, SharedBudget? shared = null)
         : base(inner)
     {
         _time = time;
@@ -64,7 +83,16 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         _requestsPerWindow = requestsPerWindow;
         _window = window ?? Window;
         _limit = MaxConcurrency;
+        _shared = shared;
+        _blockSize = BlockSize(requestsPerWindow);
     }
+
+    /// <summary>
+    /// Permits asked of the shared budget at a time: a twentieth of the window's budget, at most the requests in flight
+    /// (16 at the documented limits). Few enough that a block left unused (it is not given back) wastes little, many
+    /// enough that the database is asked once per several requests.
+    /// </summary>
+    public static int BlockSize(int requestsPerWindow) => Math.Clamp(requestsPerWindow / 20, 1, MaxConcurrency);
 
     /// <summary>True while a 429's Retry-After (plus the margin) has not passed: the user's requests are held.</summary>
     public bool IsClosed => Closed() is not null;
@@ -92,15 +120,22 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
                 return Held(request, closedMeanwhile, "Dataverse throttled this user (HTTP 429) and its Retry-After has not passed");
             }
 
-            if (await PaceAsync(cancellationToken) is { } paced)
+            var refusal = _shared is { } shared ? await TakeSharedAsync(shared, cancellationToken) : await PaceAsync(cancellationToken);
+            if (refusal is { } refused)
             {
-                return Held(request, paced, $"the user's budget of {_requestsPerWindow} requests per {_window.TotalSeconds:0} s is spent");
+                return Held(request, refused.Wait, refused.Why);
             }
 
             admitted = true;
             var response = await base.SendAsync(request, cancellationToken);
-            Release(response.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter(response) : null, sent: true);
+            var throttledFor = response.StatusCode == HttpStatusCode.TooManyRequests ? RetryAfter(response) : (TimeSpan?)null;
+            Release(throttledFor, sent: true);
             released = true;
+            if (throttledFor is { } throttled && _shared is { } sharedBudget)
+            {
+                await CloseSharedAsync(sharedBudget, throttled + ReopenMargin);
+            }
+
             return response;
         }
         finally
@@ -146,8 +181,8 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
         }
     }
 
-    /// <summary>Takes a slot of the sliding window; returns the wait when it is too long to wait out here.</summary>
-    private async Task<TimeSpan?> PaceAsync(CancellationToken cancellationToken)
+    /// <summary>Takes a slot of this process's sliding window; returns the wait when it is too long to wait out here.</summary>
+    private async Task<Refusal?> PaceAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -172,35 +207,166 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
 
             if (wait > MaxPacingWait)
             {
-                return wait;
+                return BudgetSpent(wait);
             }
 
             await Task.Delay(wait, _time, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Takes a permit of the budget shared by the hosts: from the block taken last while it lasts, else a new block
+    /// (one take at a time: requests arriving meanwhile use its block). Returns why not when the wait is too long.
+    /// </summary>
+    private async Task<Refusal?> TakeSharedAsync(SharedBudget shared, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryUseBlock())
+            {
+                return null;
+            }
+
+            TimeSpan wait;
+            await _taking.WaitAsync(cancellationToken);
+            try
+            {
+                if (TryUseBlock())
+                {
+                    return null;
+                }
+
+                // The block is usable from before the question was asked, so never past the end the budget counts it from.
+                var asked = _time.GetTimestamp();
+                RatePermits permits;
+                try
+                {
+                    permits = await shared.Limits.TakeAsync(shared.Key, _blockSize, _requestsPerWindow, _window, cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.SharedBudgetUnavailable(_logger, e.Message);
+                    return new Refusal(UnavailableWait, $"the request budget shared by the hosts could not be read ({e.Message})");
+                }
+
+                if (permits.ClosedFor is { } closedFor)
+                {
+                    CloseLocally(closedFor, byAnotherHost: true);
+                    return new Refusal(closedFor, "Dataverse throttled this user (HTTP 429, seen by another host) and its Retry-After has not passed");
+                }
+
+                if (permits.Granted > 0)
+                {
+                    lock (_gate)
+                    {
+                        _blockLeft = permits.Granted - 1;
+                        _blockUsableUntil = asked + (long)(permits.UseWithin.TotalSeconds * _time.TimestampFrequency);
+                    }
+
+                    return null;
+                }
+
+                wait = permits.RetryAfter > TimeSpan.Zero ? permits.RetryAfter : TimeSpan.FromMilliseconds(50);
+            }
+            finally
+            {
+                _taking.Release();
+            }
+
+            if (wait > MaxPacingWait)
+            {
+                return BudgetSpent(wait);
+            }
+
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+    }
+
+    private bool TryUseBlock()
+    {
+        lock (_gate)
+        {
+            if (_blockLeft > 0 && _time.GetTimestamp() < _blockUsableUntil)
+            {
+                _blockLeft--;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    // A 429 closes the user for every host: they stop at their next block (within about a second). Failing to say so
+    // leaves this host closed and the others pacing; they never exceed the shared window anyway.
+    private async Task CloseSharedAsync(SharedBudget shared, TimeSpan duration)
+    {
+        try
+        {
+            await shared.Limits.CloseAsync(shared.Key, duration, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.SharedCloseFailed(_logger, e.Message);
+        }
+    }
+
+    /// <summary>Closes this user here until <paramref name="duration"/> has passed, then reopens gradually.</summary>
+    private void CloseLocally(TimeSpan duration, bool byAnotherHost)
+    {
+        var until = _time.GetUtcNow() + duration;
+        lock (_gate)
+        {
+            if (until <= _closedUntil)
+            {
+                return;
+            }
+
+            _closedUntil = until;
+            _limit = 1;
+            _blockLeft = 0;
+        }
+
+        if (byAnotherHost)
+        {
+            Log.ClosedByAnotherHost(_logger, until);
+        }
+        else
+        {
+            Log.GateClosed(_logger, until);
+        }
+    }
+
+    private Refusal BudgetSpent(TimeSpan wait) => new(wait, $"the user's budget of {_requestsPerWindow} requests per {_window.TotalSeconds:0.###} s is spent");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _taking.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
     private void Release(TimeSpan? throttledFor, bool success = true, bool sent = false)
     {
-        DateTimeOffset? closedUntil = null;
+        if (throttledFor is { } wait)
+        {
+            // Reopen gradually: one request in flight, doubling with each success.
+            CloseLocally(wait + ReopenMargin, byAnotherHost: false);
+        }
+
         lock (_gate)
         {
             _inFlight--;
-            if (sent)
+            if (sent && _shared is null)
             {
                 _pacedInFlight--;
                 _sent.Enqueue(_time.GetTimestamp());
             }
 
-            if (throttledFor is { } wait)
+            if (throttledFor is not null)
             {
-                var until = _time.GetUtcNow() + wait + ReopenMargin;
-                if (until > _closedUntil)
-                {
-                    _closedUntil = until;
-                    closedUntil = until;
-                }
-
-                // Reopen gradually: one request in flight, doubling with each success.
                 _limit = 1;
             }
             else if (success && _limit < MaxConcurrency)
@@ -216,11 +382,6 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
                     _inFlight++;
                 }
             }
-        }
-
-        if (closedUntil is { } reopensAt)
-        {
-            Log.GateClosed(_logger, reopensAt);
         }
     }
 
@@ -247,4 +408,34 @@ internal sealed class ServiceProtectionHandler : DelegatingHandler
 
     private TimeSpan RetryAfter(HttpResponseMessage response)
         => RetryAfterHeader.Parse(response.Headers.RetryAfter, _time) is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1);
+
+    private readonly record struct Refusal(TimeSpan Wait, string Why);
+}
+
+/// <summary>The budget of one Dynamics user shared by the hosts: the host's budgets and the user's key in them.</summary>
+/// <param name="Limits">The host's budgets (<see cref="PluginContext.SharedRateLimits"/>).</param>
+/// <param name="Key">The user's key: see <see cref="For"/>.</param>
+internal sealed record SharedBudget(ISharedRateLimits Limits, string Key)
+{
+    /// <summary>
+    /// The budget of <paramref name="user"/>: Dataverse counts its limits per user of an environment, so the key is the
+    /// environment (weburl's scheme, host and port) and the application (client) id, plus, when the account signs in as
+    /// a user name, a hash of that name (hosts store keys: no name in clear, never a secret).
+    /// </summary>
+    public static SharedBudget? For(ISharedRateLimits? limits, AccountSettings user)
+    {
+        if (limits is null || user.WebUri is not { } web)
+        {
+            return null;
+        }
+
+        var key = $"dynamics365 {web.GetLeftPart(UriPartial.Authority).ToLowerInvariant()} {user.ClientId?.Trim().ToLowerInvariant()}";
+        if (user.Mode == AuthMode.UsernamePassword && !string.IsNullOrEmpty(user.Username))
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(user.Username.Trim().ToLowerInvariant()));
+            key += $" user:{Convert.ToHexStringLower(hash)[..16]}";
+        }
+
+        return new SharedBudget(limits, key);
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Auth;
 using TriggerPlugins.Dynamics365.Dataverse;
 using TriggerPlugins.Dynamics365.Http;
@@ -18,13 +19,14 @@ internal sealed class AccountRuntime : IDisposable
     private int _next = -1;
 
     /// <param name="contacts">The environment's contact directory, shared by every account of the same weburl.</param>
-    public AccountRuntime(AccountSettings account, HttpHandlers handlers, TimeProvider time, ILoggerFactory loggers, ContactDirectory contacts)
+    /// <param name="sharedRateLimits">The host's request budgets shared with the other hosts, or null (an older host): each user is paced in this process.</param>
+    public AccountRuntime(AccountSettings account, HttpHandlers handlers, TimeProvider time, ILoggerFactory loggers, ContactDirectory contacts, ISharedRateLimits? sharedRateLimits = null)
     {
         var handler = handlers.For(account.NormalizedThumbprint);
         // The handler is the plugin's: the clients must not dispose it.
         _azureAd = new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
         var agents = new UserDirectory(time, loggers.CreateLogger<UserDirectory>());
-        _users = [.. account.Users().Select(user => new UserChannel(user, handler, _azureAd, time, loggers, contacts, agents))];
+        _users = [.. account.Users().Select(user => new UserChannel(user, handler, _azureAd, time, loggers, contacts, agents, SharedBudget.For(sharedRateLimits, user)))];
     }
 
     /// <summary>The account's users, its own first.</summary>
@@ -67,7 +69,7 @@ internal sealed class UserChannel : IDisposable
 {
     private readonly HttpClient _webApi;
 
-    public UserChannel(AccountSettings user, HttpMessageHandler handler, HttpClient azureAd, TimeProvider time, ILoggerFactory loggers, ContactDirectory contacts, UserDirectory agents)
+    public UserChannel(AccountSettings user, HttpMessageHandler handler, HttpClient azureAd, TimeProvider time, ILoggerFactory loggers, ContactDirectory contacts, UserDirectory agents, SharedBudget? sharedBudget)
     {
         // Every Web API request of the user goes through its service-protection pacing and 429 gate. The delegating
         // handler is not disposed: that would dispose the plugin's shared handler inside it.
@@ -75,7 +77,8 @@ internal sealed class UserChannel : IDisposable
         ServiceProtection = new ServiceProtectionHandler(
             handler, time, loggers.CreateLogger<ServiceProtectionHandler>(),
             requestsPerWindow: (int)Math.Ceiling(ServiceProtectionHandler.RequestsPerWindow / (double)scale),
-            window: ServiceProtectionHandler.Window / scale);
+            window: ServiceProtectionHandler.Window / scale,
+            shared: sharedBudget);
         Tokens = new AccessTokens(user, azureAd, time, loggers.CreateLogger<AccessTokens>());
         var clientLogger = loggers.CreateLogger<DataverseClient>();
         _webApi = new HttpClient(DataverseClient.Pipeline(Tokens, ServiceProtection, clientLogger), disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };

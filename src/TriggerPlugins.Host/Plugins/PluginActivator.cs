@@ -21,7 +21,7 @@ internal static class PluginActivator
     // the host happens to have loaded win over the plugin's own copy, leaking the host's versions into plugins.
     private static readonly Type[] SharedTypes = [typeof(IIntegrationAction), typeof(ILogger)];
 
-    public static LoadedPlugin Load(string folder, PluginManifest manifest, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    public static LoadedPlugin Load(string folder, PluginManifest manifest, PluginContext context)
     {
         var entryPath = Path.Combine(folder, manifest.EntryAssembly);
         if (!File.Exists(entryPath))
@@ -37,7 +37,7 @@ internal static class PluginActivator
         {
             var assembly = LoadEntryAssembly(loader, manifest.EntryAssembly);
             var actionType = FindActionType(assembly, manifest.EntryAssembly);
-            var action = Create(actionType, new PluginContext(folder, loggerFactory, timeProvider));
+            var action = Create(actionType, context);
             if (!string.Equals(action.Id, manifest.Id, StringComparison.OrdinalIgnoreCase))
             {
                 DisposeRefused(action);
@@ -45,7 +45,7 @@ internal static class PluginActivator
                     $"{actionType.FullName}.Id is '{action.Id}' but {PluginManifest.FileName} says the id is '{manifest.Id}'; they must be equal");
             }
 
-            return new LoadedPlugin(manifest, folder, action, timeProvider.GetUtcNow(), loader);
+            return new LoadedPlugin(manifest, folder, action, context.TimeProvider.GetUtcNow(), loader);
         }
         catch
         {

@@ -38,8 +38,9 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
     /// <param name="loggerFactory">Logs the catalog's work; passed on to each plugin in its <see cref="PluginContext"/>.</param>
     /// <param name="timeProvider">The clock given to plugins and used for <see cref="LoadedPlugin.LoadedAt"/>; the system clock by default.</param>
     /// <returns>The catalog: the plugins loaded and the folders refused. Loading never throws for a bad plugin.</returns>
+    /// <param name="sharedRateLimits">The request budgets given to plugins (<see cref="PluginContext.SharedRateLimits"/>): the delivery store's, shared with the other hosts on its queue; null: none offered.</param>
     /// <remarks>Synchronous on purpose: assembly loading has no asynchronous API, and it runs once at start-up.</remarks>
-    public static PluginCatalog Load(string pluginsDirectory, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
+    public static PluginCatalog Load(string pluginsDirectory, ILoggerFactory loggerFactory, TimeProvider? timeProvider = null, ISharedRateLimits? sharedRateLimits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(pluginsDirectory);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -95,7 +96,7 @@ public sealed class PluginCatalog : IActionRegistry, IAsyncDisposable
 
             try
             {
-                var plugin = PluginActivator.Load(folder, manifest, loggerFactory, timeProvider);
+                var plugin = PluginActivator.Load(folder, manifest, new PluginContext(folder, loggerFactory, timeProvider) { SharedRateLimits = sharedRateLimits });
                 plugins.Add(plugin);
                 Log.PluginLoaded(logger, manifest.Id, manifest.Version, folder);
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TriggerPlugins.Dynamics365.Http;
+using TriggerPlugins.Host.RateLimits;
 
 namespace TriggerPlugins.Dynamics365.Tests.Docs;
 
@@ -16,6 +17,13 @@ public sealed class PacingDocsTests
         { "templates/README.md", @"at most ([\d,]+) requests per sliding \d+ minutes", ServiceProtectionHandler.RequestsPerWindow },
         { "templates/README.md", @"at most [\d,]+ requests per sliding (\d+) minutes", ServiceProtectionHandler.Window.TotalMinutes },
         { "templates/README.md", @"margin\) and (\d+) in flight", ServiceProtectionHandler.MaxConcurrency },
+
+        // The budget shared by the hosts (README, "Running several hosts").
+        { "README.md", @"permits there \(([\d,]+) requests per sliding", ServiceProtectionHandler.RequestsPerWindow },
+        { "README.md", @"blocks of at most (\d+) requests", ServiceProtectionHandler.BlockSize(ServiceProtectionHandler.RequestsPerWindow) },
+        { "README.md", @"usable for at most\s+(\d+) s;", SharedRateLimitRules.BlockLifetime(ServiceProtectionHandler.Window).TotalSeconds },
+        { "README.md", @"answered as a local 429 held for (\d+) s", ServiceProtectionHandler.UnavailableWait.TotalSeconds },
+        { "README.md", @"at most (\d+) of a user's requests in flight", ServiceProtectionHandler.MaxConcurrency },
     };
 
     [Theory]

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Http;
+using TriggerPlugins.Host.RateLimits;
 
 namespace TriggerPlugins.Dynamics365.Tests.Http;
 
@@ -53,6 +55,87 @@ public sealed class ServiceProtectionHandlerTests
         using var followed = await second;
         Assert.Equal(3, dataverse.Received);
         Assert.Equal(1, dataverse.MaxInFlightSinceBlocking);
+    }
+
+    [Fact]
+    public async Task Two_instances_sharing_the_hosts_budget_send_no_more_than_its_limit_together()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var budget = new InMemorySharedRateLimits(time);
+        var dataverse = new ScriptedDataverse();
+        // 10 requests per minute: once spent, the wait (about a minute) is too long to wait out, so requests are held.
+        using var first = new HttpClient(Handler(dataverse, time, budget), disposeHandler: false);
+        using var second = new HttpClient(Handler(dataverse, time, budget), disposeHandler: false);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => (i % 2 == 0 ? first : second).GetAsync(new Uri("https://contoso.crm4.dynamics.com/api/data/v9.2/contacts"))));
+
+        Assert.Equal(10, dataverse.Received);
+        Assert.Equal(10, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        var held = answers.Where(a => a.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(20, held.Count);
+        Assert.All(held, a => Assert.InRange(a.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(62)));
+        Assert.Contains("budget of 10 requests per 60 s is spent", await held[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        foreach (var answer in answers)
+        {
+            answer.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_429_seen_by_one_instance_holds_the_user_in_the_other_from_its_next_block_on()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var budget = new InMemorySharedRateLimits(time);
+        var dataverse = new ScriptedDataverse();
+        using var first = new HttpClient(Handler(dataverse, time, budget, requestsPerWindow: 5_700, window: TimeSpan.FromMinutes(5)), disposeHandler: false);
+        using var second = new HttpClient(Handler(dataverse, time, budget, requestsPerWindow: 5_700, window: TimeSpan.FromMinutes(5)), disposeHandler: false);
+        var contacts = new Uri("https://contoso.crm4.dynamics.com/api/data/v9.2/contacts");
+        (await second.GetAsync(contacts)).Dispose(); // the second instance holds a block of permits, usable for 1 s
+
+        dataverse.Next = () => Throttled(TimeSpan.FromSeconds(10));
+        using var throttled = await first.GetAsync(contacts);
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        dataverse.Next = () => new HttpResponseMessage(HttpStatusCode.OK);
+
+        // Past its block's second, the second instance asks the shared budget, finds the user closed, and sends nothing.
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var held = await second.GetAsync(contacts);
+        Assert.Equal(HttpStatusCode.TooManyRequests, held.StatusCode);
+        Assert.Contains("seen by another host", await held.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(10), held.Headers.RetryAfter!.Delta); // 10 s + 1 s margin - 1 s passed
+        Assert.Equal(2, dataverse.Received);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        using var reopened = await second.GetAsync(contacts);
+        Assert.Equal(HttpStatusCode.OK, reopened.StatusCode);
+        Assert.Equal(3, dataverse.Received);
+    }
+
+    [Fact]
+    public async Task When_the_shared_budget_cannot_be_read_no_request_is_sent()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var dataverse = new ScriptedDataverse();
+        using var client = new HttpClient(Handler(dataverse, time, new UnreachableBudget()), disposeHandler: false);
+
+        using var held = await client.GetAsync(new Uri("https://contoso.crm4.dynamics.com/api/data/v9.2/contacts"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, held.StatusCode);
+        Assert.Equal(ServiceProtectionHandler.UnavailableWait, held.Headers.RetryAfter!.Delta);
+        Assert.Contains("the request budget shared by the hosts could not be read (the database is down)", await held.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, dataverse.Received);
+    }
+
+    private static ServiceProtectionHandler Handler(HttpMessageHandler dataverse, TimeProvider time, ISharedRateLimits budget, int requestsPerWindow = 10, TimeSpan? window = null)
+        => new(dataverse, time, NullLogger.Instance, requestsPerWindow, window ?? TimeSpan.FromMinutes(1), new SharedBudget(budget, "dynamics365 https://contoso.crm4.dynamics.com 2b8f"));
+
+    private sealed class UnreachableBudget : ISharedRateLimits
+    {
+        public ValueTask<RatePermits> TakeAsync(string key, int wanted, int limit, TimeSpan window, CancellationToken cancellationToken)
+            => ValueTask.FromException<RatePermits>(new InvalidOperationException("the database is down"));
+
+        public ValueTask CloseAsync(string key, TimeSpan duration, CancellationToken cancellationToken)
+            => ValueTask.FromException(new InvalidOperationException("the database is down"));
     }
 
     private static HttpResponseMessage Throttled(TimeSpan retryAfter)

@@ -28,10 +28,11 @@ internal sealed class EmulatorHarness : IAsyncDisposable
 
     /// <param name="options">The emulator's options (faults, seed); the demo tenant by default.</param>
     /// <param name="time">The plugin's clock (its caches expire by it); the system clock by default.</param>
-    public static async Task<EmulatorHarness> StartAsync(EmulatorOptions? options = null, TimeProvider? time = null)
+    /// <param name="sharedRateLimits">The request budgets the host offers the plugin; none by default (an older host).</param>
+    public static async Task<EmulatorHarness> StartAsync(EmulatorOptions? options = null, TimeProvider? time = null, ISharedRateLimits? sharedRateLimits = null)
     {
         var emulator = await DataverseEmulator.DataverseEmulator.StartAsync(options ?? new EmulatorOptions());
-        var catalog = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance, time);
+        var catalog = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance, time, sharedRateLimits);
         Assert.True(catalog.TryGetAction("dynamics365", out var action), string.Join("; ", catalog.Failures));
         return new EmulatorHarness(emulator, catalog, action);
     }

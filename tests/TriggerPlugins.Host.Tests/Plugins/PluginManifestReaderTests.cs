@@ -93,7 +93,7 @@ public sealed class PluginManifestReaderTests
                 "plugin.json: id: 'My CRM' is not a valid id: use lower-case letters, digits and single hyphens (for example 'my-crm'), at most 64 characters",
                 "plugin.json: displayName: must be a string, not a number",
                 "plugin.json: version: 'one' is not a semantic version such as '1.2.0'",
-                "plugin.json: contractVersion: '1' is not a contract version such as '1.1.0'",
+                "plugin.json: contractVersion: '1' is not a contract version such as '1.2.0'",
                 "plugin.json: entryAssembly: 'bin/MyCrm.dll' must be the file name of a .dll at the root of the plugin folder, with no directory",
                 "plugin.json: accountFields[0].choices: a 'choice' field needs a non-empty 'choices' array",
                 "plugin.json: accountFields[1].type: 'hyperlink' is not a field type; use one of: string, url, choice, template, map, number, boolean, list",

@@ -66,7 +66,7 @@ public sealed class PluginRefusalTests : IDisposable
     [InlineData("entryAssembly", "Newtonsoft.Json.dll", // in the probe's folder: a real assembly, but no plugin
         "no public class in 'Newtonsoft.Json.dll' implements IIntegrationAction: it does not even reference TriggerPlugins.Abstractions")]
     [InlineData("contractVersion", "2.0.0",
-        "plugin.json: contractVersion: the plugin was built for contract 2.0.0 but this host implements contract 1.1.0: this host loads plugins built for contract 1.x only")]
+        "plugin.json: contractVersion: the plugin was built for contract 2.0.0 but this host implements contract 1.2.0: this host loads plugins built for contract 1.x only")]
     [InlineData("id", "renamed-probe",
         "TriggerPlugins.Fixtures.VersionProbePlugin.VersionProbeAction.Id is 'version-probe' but plugin.json says the id is 'renamed-probe'; they must be equal")]
     public async Task A_manifest_that_does_not_fit_its_folder_is_refused(string property, string value, string reason)

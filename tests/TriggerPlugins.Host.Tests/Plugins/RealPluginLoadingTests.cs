@@ -20,7 +20,7 @@ public sealed class RealPluginLoadingTests
         Assert.Empty(catalog.Failures);
         var plugin = Assert.Single(catalog.Plugins, p => p.Id == "dynamics365");
         Assert.Equal("dynamics 365 integration", plugin.Manifest.DisplayName);
-        Assert.Equal(new Version(1, 1, 0), plugin.Manifest.ContractVersion);
+        Assert.Equal(new Version(1, 2, 0), plugin.Manifest.ContractVersion);
         Assert.Equal("TriggerPlugins.Dynamics365.dll", plugin.Manifest.EntryAssembly);
         Assert.Equal(Path.Combine(BuiltPluginsDirectory, "dynamics365"), plugin.Directory);
         Assert.Equal(clock.GetUtcNow(), plugin.LoadedAt);
