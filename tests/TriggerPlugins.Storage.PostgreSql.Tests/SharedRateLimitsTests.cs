@@ -22,14 +22,14 @@ public sealed class SharedRateLimitsTests(PostgreSqlServer server)
         // A window far longer than the test: every permit granted is still counted at the end. 8 takers per host, each
         // taking blocks of 3 until refused, bounded by the count of takes.
         var window = TimeSpan.FromMinutes(10);
-        const int Limit = 200;
+        const int limit = 200;
         var granted = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => Task.Run(async () =>
         {
             var host = i % 2 == 0 ? first.RateLimits : second.RateLimits;
             var total = 0;
             for (var take = 0; take < 200; take++)
             {
-                var permits = await host.TakeAsync("dynamics365 https://org.example 2b8f", 3, Limit, window, default);
+                var permits = await host.TakeAsync("dynamics365 https://org.example 2b8f", 3, limit, window, default);
                 if (permits.Granted == 0)
                 {
                     Assert.Null(permits.ClosedFor);
@@ -44,9 +44,9 @@ public sealed class SharedRateLimitsTests(PostgreSqlServer server)
             return (Host: i % 2, Total: total);
         })));
 
-        Assert.Equal(Limit, granted.Sum(g => g.Total));
+        Assert.Equal(limit, granted.Sum(g => g.Total));
         Assert.All(granted.GroupBy(g => g.Host), host => Assert.True(host.Sum(g => g.Total) > 0, "both hosts got permits"));
-        Assert.Equal(Limit, await ScalarAsync(connectionString, "SELECT (SELECT sum(n) FROM unnest(block_sizes) AS n)::integer FROM rate_budgets"));
+        Assert.Equal(limit, await ScalarAsync(connectionString, "SELECT (SELECT sum(n) FROM unnest(block_sizes) AS n)::integer FROM rate_budgets"));
     }
 
     [Fact]
