@@ -89,17 +89,6 @@ internal sealed class DeliveryHarness : IAsyncDisposable
         return await task;
     }
 
-    /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds; fails the test if it never does.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 2_000 && !condition(); i++)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition(), $"Timed out waiting until {what}.");
-    }
-
     public async ValueTask DisposeAsync()
     {
         Processor.Dispose();
