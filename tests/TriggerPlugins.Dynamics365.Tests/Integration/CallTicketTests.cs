@@ -171,7 +171,8 @@ public sealed class CallTicketTests(LoadedPlugin plugin) : IClassFixture<LoadedP
     private async Task<EmulatorHarness> WarmAsync()
     {
         var harness = await EmulatorHarness.StartAsync(plugin);
-        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound with { Id = "warm-up" }, "warm-up"));
+        var warmUp = await harness.ExecuteAsync(SampleCalls.Inbound with { Id = "warm-up" }, "warm-up");
+        Assert.True(warmUp is ActionSucceeded, $"the warm-up call did not make its ticket: {warmUp}");
         harness.Emulator.Requests.Clear();
         return harness;
     }
