@@ -21,7 +21,7 @@ public static class TriggersProcess
     private const string Configuration = "Release";
 #endif
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot => RepositoryRoot.Path;
 
     public static string SamplesDirectory => Path.Combine(RepoRoot, "samples");
 
@@ -89,18 +89,5 @@ public static class TriggersProcess
         }
 
         return new ProcessResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
     }
 }

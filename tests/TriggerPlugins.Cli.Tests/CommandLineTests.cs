@@ -2,20 +2,17 @@ using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Cli.Tests;
 
-/// <summary>The command line itself: help, usage errors and exit codes, with no service involved.</summary>
+/// <summary>
+/// The command line itself: help, usage errors and validation, with no service involved, run in-process
+/// (<see cref="InProcessCli"/>). <see cref="ProcessBoundaryTests"/> checks the same exit codes from a real process.
+/// </summary>
+[Collection(nameof(InProcessCliGroup))]
 public sealed class CommandLineTests
 {
-    // What the sample accounts read with env:, as `triggers emulator` prints it; validation needs no running emulator.
-    private static readonly Dictionary<string, string> EmulatorLikeEnvironment = new()
-    {
-        ["TRIGGERS_EMULATOR_URL"] = "https://127.0.0.1:5443/",
-        ["TRIGGERS_EMULATOR_THUMBPRINT"] = new string('A', 64),
-    };
-
     [Fact]
     public async Task Validate_says_which_environment_variable_an_account_misses()
     {
-        var result = await TriggersProcess.RunAsync(["validate", "--config", "samples/config"], new Dictionary<string, string> { ["TRIGGERS_EMULATOR_URL"] = string.Empty });
+        var result = await InProcessCli.RunAsync(["validate", "--config", "samples/config"], new Dictionary<string, string> { ["TRIGGERS_EMULATOR_URL"] = string.Empty });
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("accounts/contoso.json: weburl", result.StandardOutput, StringComparison.Ordinal);
@@ -25,7 +22,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Help_lists_every_command()
     {
-        var result = await TriggersProcess.RunAsync(["--help"]);
+        var result = await InProcessCli.RunAsync(["--help"]);
 
         Assert.Equal(0, result.ExitCode);
         foreach (var command in new[] { "demo", "run", "validate", "render", "check", "deliveries", "emulator" })
@@ -44,26 +41,16 @@ public sealed class CommandLineTests
     [InlineData("emulator")]
     public async Task Every_command_has_help(string command)
     {
-        var result = await TriggersProcess.RunAsync([command, "--help"]);
+        var result = await InProcessCli.RunAsync([command, "--help"]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task An_unknown_command_is_a_usage_error_with_exit_code_2()
-    {
-        var result = await TriggersProcess.RunAsync(["frobnicate"]);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("frobnicate", result.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_missing_required_option_is_a_usage_error_with_exit_code_2()
     {
-        var result = await TriggersProcess.RunAsync(["validate"]);
+        var result = await InProcessCli.RunAsync(["validate"]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("--config", result.StandardError, StringComparison.Ordinal);
@@ -72,31 +59,10 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Validate_accepts_the_sample_config()
     {
-        var result = await TriggersProcess.RunAsync(["validate", "--config", "samples/config"], EmulatorLikeEnvironment);
+        var result = await InProcessCli.RunAsync(["validate", "--config", "samples/config"], EmulatorLikeEnvironment.Variables);
 
         Assert.True(result.ExitCode == 0, result.All);
         Assert.Contains("0 error(s)", result.StandardOutput, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Validate_reports_every_problem_with_file_field_and_position_and_exits_1()
-    {
-        using var temp = new TempFolder();
-        var config = temp.CopyOfSampleConfig();
-        File.WriteAllText(Path.Combine(config, "triggers", "broken-json.json"), "{\n  \"on\": \"call-end\",\n  \"actions\": [ oops ]\n}\n");
-        File.WriteAllText(
-            Path.Combine(config, "triggers", "bad-condition.json"),
-            """{ "on": "call-end", "conditions": [ { "field": "colour", "operator": "is", "value": "red" } ], "actions": [ { "plugin": "dynamics365", "account": "nobody", "configuration": "default" } ] }""");
-        File.WriteAllText(Path.Combine(config, "configurations", "bad-template.json"), """{ "plugin": "dynamics365", "title": "Call {{ call.callerNumber " }""");
-
-        var result = await TriggersProcess.RunAsync(["validate", "--config", config], EmulatorLikeEnvironment);
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("triggers/broken-json.json(3,", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("colour", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("nobody", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("configurations/bad-template.json", result.StandardOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,7 +72,7 @@ public sealed class CommandLineTests
         var config = temp.CopyOfSampleConfig();
         File.WriteAllText(Path.Combine(config, "triggers", "broken.json"), "{ not json");
 
-        var result = await TriggersProcess.RunAsync(
+        var result = await InProcessCli.RunAsync(
             ["run", "--config", config, "--data", Path.Combine(temp.Path, "data"), "--events", "samples/events/calls.ndjson"]);
 
         Assert.Equal(2, result.ExitCode);
@@ -117,7 +83,7 @@ public sealed class CommandLineTests
     [Fact]
     public async Task Run_help_shows_the_defaults_of_the_retry_and_concurrency_options()
     {
-        var result = await TriggersProcess.RunAsync(["run", "--help"]);
+        var result = await InProcessCli.RunAsync(["run", "--help"]);
         var help = result.StandardOutput;
 
         Assert.Equal(0, result.ExitCode);
@@ -132,9 +98,56 @@ public sealed class CommandLineTests
     [Fact]
     public async Task The_emulator_takes_v_like_the_other_commands()
     {
-        var result = await TriggersProcess.RunAsync(["emulator", "--help"]);
+        var result = await InProcessCli.RunAsync(["emulator", "--help"]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("-v, --verbose", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("emulator", "--port", "99999")]
+    [InlineData("emulator", "--error-rate", "2")]
+    [InlineData("emulator", "--latency-ms", "-1")]
+    [InlineData("deliveries", "retry")]
+    [InlineData("deliveries", "retry", "some-id", "--all")]
+    [InlineData("run", "--config", "samples/config", "--parallel", "0")]
+    [InlineData("run", "--config", "samples/config", "--retry-deadline", "soon")]
+    public async Task Bad_options_are_usage_errors_with_exit_code_2_and_no_stack_trace(params string[] arguments)
+    {
+        var result = await InProcessCli.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: ", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_without_the_emulator_variables_says_to_start_the_emulator()
+    {
+        var result = await InProcessCli.RunAsync(["validate", "--config", "samples/config"], new Dictionary<string, string> { ["TRIGGERS_EMULATOR_URL"] = string.Empty, ["TRIGGERS_EMULATOR_THUMBPRINT"] = string.Empty });
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("hint: ", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("start `triggers emulator`", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--retry-deadline", "99999999h", "--retry-deadline: 99999999h is out of range; it must be between 1ms and 30d.")]
+    [InlineData("--retry-deadline", "100000h", "--retry-deadline: 100000h is out of range; it must be between 1ms and 30d.")]
+    [InlineData("--retry-base-delay", "2000h", "--retry-base-delay: 2000h is out of range; it must be between 1ms and 1h.")]
+    [InlineData("--retry-max-delay", "2000h", "--retry-max-delay: 2000h is out of range; it must be between 1ms and 1d.")]
+    [InlineData("--retention", "10m", "--retention: 10m is out of range; it must be between 1h and 3650d.")]
+    [InlineData("--max-line-bytes", "10", "--max-line-bytes must be between 1024 and 16777216.")]
+    [InlineData("--max-concurrency-per-account", "500", "--max-concurrency-per-account must be between 1 and 52.")]
+    public async Task Out_of_range_run_options_are_refused_at_parse_with_exit_2(string option, string value, string expected)
+    {
+        using var temp = new TempFolder();
+        var data = Path.Combine(temp.Path, "data");
+
+        var result = await InProcessCli.RunAsync(["run", "--config", "samples/config", "--data", data, option, value], EmulatorLikeEnvironment.Variables);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"error: {expected}", result.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(data), "nothing may be created when the options are refused");
     }
 }

@@ -117,6 +117,19 @@ internal sealed class ServeProcess : IAsyncDisposable
         return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("count").GetInt32();
     }
 
+    /// <summary>
+    /// How many deliveries are in each status ("pending", "in-flight", ...), from one listing of up to 1000: one
+    /// snapshot, where a count per status in separate requests can count a delivery that moves between them twice.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync()
+    {
+        var json = await Client.GetStringAsync("/api/v1/deliveries?limit=1000");
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("deliveries").EnumerateArray()
+            .GroupBy(d => d.GetProperty("status").GetString() ?? string.Empty, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+    }
+
     /// <summary>Sends SIGTERM and waits (bounded) for the exit code.</summary>
     public async Task<int> TerminateAsync()
     {

@@ -38,7 +38,7 @@ public sealed partial class NamespaceDependencyTests
 
     private static Dictionary<string, HashSet<string>> Uses()
     {
-        var source = Path.Combine(Configuration.DocsFiguresTests.RepositoryRoot(), "src", Root);
+        var source = TriggerPlugins.Tests.Shared.RepositoryRoot.Combine("src", Root);
         var uses = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(source, "*.cs", SearchOption.AllDirectories))
         {

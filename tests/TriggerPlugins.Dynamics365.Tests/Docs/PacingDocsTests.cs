@@ -1,7 +1,6 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using TriggerPlugins.Dynamics365.Http;
 using TriggerPlugins.Host.RateLimits;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Dynamics365.Tests.Docs;
 
@@ -29,25 +28,5 @@ public sealed class PacingDocsTests
     [Theory]
     [MemberData(nameof(Figures))]
     public void Each_documented_pacing_figure_is_the_code_default(string document, string pattern, double expected)
-    {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
-
-        var matches = Regex.Matches(text, pattern);
-
-        Assert.True(matches.Count > 0, $"{document} no longer says /{pattern}/: update the doc and this test together.");
-        Assert.All(matches, m => Assert.Equal(expected, double.Parse(m.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
-    }
+        => DocFigures.AssertEach(document, pattern, expected);
 }

@@ -11,7 +11,7 @@ namespace TriggerPlugins.Dynamics365.Tests.Integration;
 /// An account with several application users: requests are spread over them and each has its own service protection
 /// budget (the emulator's documented limits, time-scaled x100: 60 requests per 3 s per user).
 /// </summary>
-public sealed class ApplicationUsersTests
+public sealed class ApplicationUsersTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     private static readonly (string ClientId, string Secret)[] MoreUsers =
     [
@@ -22,7 +22,7 @@ public sealed class ApplicationUsersTests
     [Fact]
     public async Task Three_users_carry_a_burst_one_user_cannot_without_a_single_429()
     {
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = SeedWithMoreApplicationUsers(), Faults = DocumentedLimits() });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = SeedWithMoreApplicationUsers(), Faults = DocumentedLimits() });
         var account = harness.Account(a => a["applicationUsers"] = new JsonArray([.. MoreUsers.Select(u => (JsonNode)new JsonObject { ["clientId"] = u.ClientId, ["clientSecret"] = u.Secret })]));
 
         // 45 new callers: 90 Web API requests, more than one user's 60 in the window.
@@ -39,7 +39,7 @@ public sealed class ApplicationUsersTests
     [Fact]
     public async Task The_same_burst_on_one_user_is_throttled()
     {
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = SeedWithMoreApplicationUsers(), Faults = DocumentedLimits() });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = SeedWithMoreApplicationUsers(), Faults = DocumentedLimits() });
 
         var outcomes = await Burst(harness, harness.Account(), 45);
 

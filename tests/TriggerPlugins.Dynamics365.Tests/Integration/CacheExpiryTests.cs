@@ -17,7 +17,7 @@ public sealed class CacheExpiryTests
     public async Task Look_ups_are_asked_again_once_their_cache_entries_expire()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var harness = await EmulatorHarness.StartAsync(time: time);
+        await using var harness = await EmulatorHarness.StartAsync(time);
         var call = SampleCalls.Inbound;
 
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call with { Id = "expiry-1" }, "expiry-1"));

@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Dynamics365.Tests.Support;
 using TriggerPlugins.Dynamics365.Tickets;
-using TriggerPlugins.Host.Plugins;
 
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
@@ -11,7 +9,7 @@ namespace TriggerPlugins.Dynamics365.Tests.Integration;
 /// Issue #18: one ticket per call, kept up to date through its events, and the ended call logged as a completed phone
 /// call regarding it; in steady state one request per event, and a single ended event costs one request.
 /// </summary>
-public sealed class CallTicketTests
+public sealed class CallTicketTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     private const string Api = "/api/data/v9.2";
     private const string MarioRossi = "984b2b66-1bc4-5d2f-a36a-b9f6f587c36b";
@@ -78,7 +76,7 @@ public sealed class CallTicketTests
     [Fact]
     public async Task Retries_duplicates_and_a_restarted_plugin_never_make_a_second_ticket_or_phone_call()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var (start, connect, end) = Events("call-dup");
         foreach (var (call, delivery) in new[] { (start, "d-1"), (end, "d-3"), (end, "d-3"), (start, "d-1") })
         {
@@ -86,8 +84,8 @@ public sealed class CallTicketTests
         }
 
         // A second plugin instance knows nothing of the call (as after kill -9): its creates find the records.
-        await using var restarted = PluginCatalog.Load(Path.Combine(AppContext.BaseDirectory, "plugins"), NullLoggerFactory.Instance);
-        Assert.True(restarted.TryGetAction("dynamics365", out var fresh));
+        await using var restarted = LoadedPlugin.Load(time: null);
+        var fresh = LoadedPlugin.ActionOf(restarted);
         var settings = TestSettings.Settings(harness.Account());
         foreach (var (call, delivery) in new[] { (end, "d-3"), (connect, "d-2") })
         {
@@ -170,10 +168,11 @@ public sealed class CallTicketTests
     }
 
     /// <summary>A harness whose token, agent and caller look-ups are cached (steady state), with an empty request log.</summary>
-    private static async Task<EmulatorHarness> WarmAsync()
+    private async Task<EmulatorHarness> WarmAsync()
     {
-        var harness = await EmulatorHarness.StartAsync();
-        Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound with { Id = "warm-up" }, "warm-up"));
+        var harness = await EmulatorHarness.StartAsync(plugin);
+        var warmUp = await harness.ExecuteAsync(SampleCalls.Inbound with { Id = "warm-up" }, "warm-up");
+        Assert.True(warmUp is ActionSucceeded, $"the warm-up call did not make its ticket: {warmUp}");
         harness.Emulator.Requests.Clear();
         return harness;
     }

@@ -10,14 +10,14 @@ namespace TriggerPlugins.Dynamics365.Tests.Integration;
 /// The check (IConnectionCheck with a configuration) against a vanilla tenant: the shipped sample configuration maps
 /// only standard columns; the custom-column example needs the columns its seed fragment defines.
 /// </summary>
-public sealed class ColumnCheckTests
+public sealed class ColumnCheckTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     [Fact]
     public async Task The_sample_configuration_passes_on_a_tenant_without_custom_columns()
     {
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = VanillaSeed() });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = VanillaSeed() });
 
         var result = await CheckAsync(harness, Sample("config", "configurations", "with-fields.json"));
 
@@ -29,7 +29,7 @@ public sealed class ColumnCheckTests
     public async Task The_custom_column_example_fails_on_a_vanilla_tenant_and_passes_once_its_columns_exist()
     {
         var example = Sample("config", "examples", "custom-columns", "with-custom-columns.json");
-        await using (var vanilla = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = VanillaSeed() }))
+        await using (var vanilla = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = VanillaSeed() }))
         {
             var refused = await CheckAsync(vanilla, example);
 
@@ -50,7 +50,7 @@ public sealed class ColumnCheckTests
             })];
         }
 
-        await using var customized = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = seed });
+        await using var customized = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = seed });
         var accepted = await CheckAsync(customized, example);
 
         Assert.True(accepted.Succeeded, accepted.Message);

@@ -5,12 +5,12 @@ using static TriggerPlugins.Dynamics365.Tests.Support.DemoTenant;
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
 /// <summary>Disabled Dynamics 365 users never cost a ticket (the demo seed has a disabled user and a shared email).</summary>
-public sealed class DisabledUserTests
+public sealed class DisabledUserTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     [Fact]
     public async Task When_a_disabled_and_an_enabled_user_share_the_email_the_enabled_one_owns_the_ticket()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { Agent = new AgentInfo { Name = "Elena Russo", Email = "elena.russo@contoso.com" } };
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
@@ -26,7 +26,7 @@ public sealed class DisabledUserTests
     [Fact]
     public async Task An_agent_whose_only_user_is_disabled_gets_a_ticket_owned_by_the_integration_user()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { Agent = new AgentInfo { Name = "Dario Gallo", Email = "dario.gallo@contoso.com" } };
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
@@ -45,7 +45,7 @@ public sealed class DisabledUserTests
             ["fullname"] = "Alice Rossi (second licence)",
             ["internalemailaddress"] = "alice.rossi@contoso.com",
         });
-        await using var harness = await EmulatorHarness.StartAsync(new DataverseEmulator.EmulatorOptions { Seed = seed });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new DataverseEmulator.EmulatorOptions { Seed = seed });
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1"));
 
@@ -56,7 +56,7 @@ public sealed class DisabledUserTests
     [Fact]
     public async Task A_user_disabled_after_it_was_cached_is_refused_and_the_ticket_is_created_once_more_for_the_integration_user()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1"));
         harness.Emulator.Store.SetUserDisabled(Guid.Parse(AliceRossi), disabled: true);
         harness.Emulator.Requests.Clear();

@@ -5,12 +5,12 @@ using static TriggerPlugins.Dynamics365.Tests.Support.DemoTenant;
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
 /// <summary>Contacts belong to the environment: two accounts of one weburl share the contact cache and the per-number lock.</summary>
-public sealed class EnvironmentScopeTests
+public sealed class EnvironmentScopeTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     [Fact]
     public async Task A_new_number_arriving_on_two_accounts_of_one_environment_at_once_makes_one_contact()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var application = harness.Account();
         var integrationUser = harness.Account(a =>
         {

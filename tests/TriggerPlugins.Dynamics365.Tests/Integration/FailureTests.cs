@@ -6,7 +6,7 @@ using TriggerPlugins.Dynamics365.Tests.Support;
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
 /// <summary>Azure AD and Dataverse failures, produced by the emulator, become clear typed outcomes.</summary>
-public sealed class FailureTests
+public sealed class FailureTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     public static TheoryData<string, string, string?, string?, string> AuthFailures => new()
     {
@@ -23,7 +23,7 @@ public sealed class FailureTests
     [MemberData(nameof(AuthFailures))]
     public async Task Each_Azure_AD_refusal_is_a_permanent_outcome_that_says_what_to_fix(string clientId, string secret, string? username, string? password, string code)
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var account = harness.Account(a =>
         {
             a["clientId"] = clientId;
@@ -47,7 +47,7 @@ public sealed class FailureTests
     [Fact]
     public async Task An_app_that_is_not_an_application_user_of_the_environment_is_told_to_become_one()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var account = harness.Account(a =>
         {
             a["clientId"] = "4e6f8a0b-2c3d-4e5f-9a7b-1c2d3e4f5a6b";
@@ -64,7 +64,7 @@ public sealed class FailureTests
     [Fact]
     public async Task An_unknown_tenant_is_permanent()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", harness.Account(a => a["tenantId"] = "fabrikam.onmicrosoft.com"));
         Assert.Equal("auth.unknown-tenant", Assert.IsType<ActionFailedPermanent>(outcome).Code);
     }
@@ -72,7 +72,7 @@ public sealed class FailureTests
     [Fact]
     public async Task The_integration_user_can_sign_in_with_username_and_password()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var account = harness.Account(a =>
         {
             a["authMode"] = "usernamePassword";
@@ -89,7 +89,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Short_lived_tokens_are_still_reused()
     {
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { TokenLifetime = TimeSpan.FromMinutes(2) });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { TokenLifetime = TimeSpan.FromMinutes(2) });
 
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Abandoned, "delivery-1"));
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Abandoned with { Id = "call-2" }, "delivery-2"));
@@ -100,7 +100,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_down_token_endpoint_is_transient()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         harness.Emulator.Faults.TokenEndpointDown = true;
 
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1");
@@ -111,7 +111,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Throttling_is_transient_with_the_retry_after_Dataverse_sent()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         harness.Emulator.Faults.TooManyRequestsRate = 1;
         harness.Emulator.Faults.RetryAfter = TimeSpan.FromSeconds(7);
 
@@ -125,7 +125,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Server_errors_are_transient()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         harness.Emulator.Faults.ServerErrorRate = 1;
 
         Assert.IsType<ActionFailedTransient>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1"));
@@ -134,7 +134,7 @@ public sealed class FailureTests
     [Fact]
     public async Task Dropped_connections_are_transient()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         harness.Emulator.Faults.DropConnectionRate = 1;
 
         Assert.IsType<ActionFailedTransient>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1"));
@@ -143,7 +143,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_slow_Dataverse_hits_the_request_timeout_and_is_transient()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         harness.Emulator.Faults.Latency = TimeSpan.FromSeconds(3);
 
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", harness.Account(a => a["requestTimeoutSeconds"] = 1));
@@ -154,7 +154,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_Dataverse_error_body_is_quoted_in_a_permanent_outcome()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject { ["new_missing"] = "{{ call.id }}" });
 
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration);
@@ -168,7 +168,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_wrong_certificate_pin_is_refused_as_untrusted()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", harness.Account(a => a["trustedCertificateThumbprint"] = new string('0', 64)));
         var permanent = Assert.IsType<ActionFailedPermanent>(outcome);
         Assert.Equal("tls.untrusted", permanent.Code);
@@ -181,7 +181,7 @@ public sealed class FailureTests
     [Fact]
     public async Task The_connection_check_names_the_user_or_what_failed()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var check = (IConnectionCheck)harness.Action;
 
         var ok = await check.CheckConnectionAsync(TestSettings.Settings(harness.Account()), CancellationToken.None);
@@ -197,7 +197,7 @@ public sealed class FailureTests
     [Fact]
     public async Task An_invalid_account_makes_no_request_at_all()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
 
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", harness.Account(a => a["clientId"] = "not-a-guid"));
 

@@ -6,7 +6,7 @@ using TriggerPlugins.Dynamics365.Tests.Support;
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
 /// <summary><c>phoneColumns</c>: the caller's contact is looked up in several phone columns, still in one request.</summary>
-public sealed class PhoneColumnsTests
+public sealed class PhoneColumnsTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     private const string MobileOnlyContact = "7d1f5a2e-3c4b-4d6e-8f90-a1b2c3d4e5f6";
 
@@ -55,10 +55,10 @@ public sealed class PhoneColumnsTests
 
     private static CallEvent CallFrom(string number) => SampleCalls.Inbound with { CallerNumber = number };
 
-    private static async Task<EmulatorHarness> StartAsync()
+    private async Task<EmulatorHarness> StartAsync()
     {
         var seed = EmulatorSeed.Demo();
         seed.Records["contacts"].Add(new JsonObject { ["contactid"] = MobileOnlyContact, ["lastname"] = "Mobile Only", ["telephone1"] = "+39 06 5555 0101", ["mobilephone"] = "348 9912207" });
-        return await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = seed });
+        return await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = seed });
     }
 }

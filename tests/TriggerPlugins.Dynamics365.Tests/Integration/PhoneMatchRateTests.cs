@@ -13,7 +13,7 @@ namespace TriggerPlugins.Dynamics365.Tests.Integration;
 /// each caller's contact with one lookup request, and never links another contact (decoys share the local digits).
 /// The rate is the README's phone-match figure.
 /// </summary>
-public sealed class PhoneMatchRateTests(ITestOutputHelper output)
+public sealed class PhoneMatchRateTests(LoadedPlugin plugin, ITestOutputHelper output) : IClassFixture<LoadedPlugin>
 {
     private const int NumbersPerFormat = 5;
 
@@ -51,7 +51,7 @@ public sealed class PhoneMatchRateTests(ITestOutputHelper output)
             }
         }
 
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { Seed = seed });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Seed = seed });
         var found = 0;
         var falseMatches = new List<string>();
         var misses = new List<string>();

@@ -9,14 +9,14 @@ namespace TriggerPlugins.Dynamics365.Tests.Integration;
 /// The emulator's documented per-user service protection, time-scaled (x100: 60 requests per 3 s); the host-loaded
 /// plugin closes the whole user on a 429 and sends nothing into the open window.
 /// </summary>
-public sealed class ServiceProtectionTests
+public sealed class ServiceProtectionTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     [Fact]
     public async Task After_a_429_no_request_of_the_user_is_sent_until_Retry_After_has_passed_then_tickets_flow_again()
     {
         var faults = new EmulatorFaults();
         faults.UseDocumentedServiceProtection(timeScale: 100);
-        await using var harness = await EmulatorHarness.StartAsync(new EmulatorOptions { Faults = faults });
+        await using var harness = await EmulatorHarness.StartAsync(plugin, new EmulatorOptions { Faults = faults });
         var calls = 0;
         Task<ActionOutcome> NewCaller() => harness.ExecuteAsync(
             SampleCalls.Inbound with { Id = $"call-{++calls}", CallerNumber = $"+39 333 100 {calls:D4}", Agent = null }, $"delivery-{calls}");

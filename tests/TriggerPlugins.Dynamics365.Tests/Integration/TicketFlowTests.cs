@@ -5,7 +5,7 @@ using TriggerPlugins.Dynamics365.Tests.Support;
 namespace TriggerPlugins.Dynamics365.Tests.Integration;
 
 /// <summary>The real plugin, loaded by the host from its folder, creating tickets in the emulator over HTTPS.</summary>
-public sealed class TicketFlowTests
+public sealed class TicketFlowTests(LoadedPlugin plugin) : IClassFixture<LoadedPlugin>
 {
     private const string Api = "/api/data/v9.2";
     private const string MarioRossi = "984b2b66-1bc4-5d2f-a36a-b9f6f587c36b";
@@ -16,7 +16,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task An_existing_contact_called_in_national_format_gets_a_ticket_owned_by_the_agent()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
 
         var outcome = await harness.ExecuteAsync(SampleCalls.Inbound with { CallerNumber = "06 12345678" }, "delivery-1");
 
@@ -39,7 +39,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_new_caller_gets_a_contact_created_with_the_ticket_then_repeat_calls_cost_one_request()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { CallerNumber = "+39 02 8765 4321", CallerName = "Luca Bruni" };
 
         var first = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
@@ -66,7 +66,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task An_agent_without_a_Dynamics_user_leaves_the_ticket_to_the_integration_user_with_a_note()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { Agent = new AgentInfo { Name = "Zed Unknown", Email = "zed@contoso.com" } };
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
@@ -82,7 +82,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_call_without_an_agent_makes_no_user_lookup()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Abandoned, "delivery-1"));
 
@@ -94,7 +94,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task The_agents_email_matches_case_insensitively_and_is_cached()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { Agent = SampleCalls.Inbound.Agent! with { Email = "ALICE.ROSSI@Contoso.com" } };
 
         await harness.ExecuteAsync(call, "delivery-1");
@@ -107,7 +107,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task Outbound_calls_link_the_called_party()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
 
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Outbound, "delivery-1"));
 
@@ -117,7 +117,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task Quotes_in_a_number_are_escaped_and_the_contact_is_created_with_the_number_as_received()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { CallerNumber = "O'Neil 4", CallerName = null };
 
         var success = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(call, "delivery-1"));
@@ -132,7 +132,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task Anonymous_calls_share_one_unknown_caller_contact()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
 
         await harness.ExecuteAsync(SampleCalls.Minimal with { CallerNumber = "anonymous" }, "delivery-1");
         await harness.ExecuteAsync(SampleCalls.Minimal with { Id = "call-2", CallerNumber = null }, "delivery-2");
@@ -144,7 +144,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_burst_of_ten_calls_from_one_new_number_makes_one_contact()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var call = SampleCalls.Inbound with { CallerNumber = "+39 333 000 1111", CallerName = "Burst Caller" };
 
         var outcomes = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => harness.ExecuteAsync(call with { Id = $"call-{i}" }, $"delivery-{i}")));
@@ -160,7 +160,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_retried_delivery_returns_the_same_ticket_instead_of_a_second_one()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var first = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-7"));
         harness.Emulator.Requests.Clear();
 
@@ -177,7 +177,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task Mapped_fields_reach_the_incident()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject
         {
             ["prioritycode"] = "1",
@@ -196,7 +196,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_choice_column_mapped_by_label_gets_the_option_value_read_once_from_the_metadata()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject
         {
             ["prioritycode"] = "{{ if call.queue == 'support' }}low{{ else }}High{{ end }}",
@@ -216,7 +216,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task A_label_that_is_not_an_option_leaves_the_field_out_with_a_note_naming_the_options()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject { ["prioritycode"] = "urgent" });
 
         var outcome = Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration));
@@ -228,7 +228,7 @@ public sealed class TicketFlowTests
     [Fact]
     public async Task Values_only_never_read_the_metadata()
     {
-        await using var harness = await EmulatorHarness.StartAsync();
+        await using var harness = await EmulatorHarness.StartAsync(plugin);
         var configuration = TestSettings.Configuration(c => c["fields"] = new JsonObject { ["prioritycode"] = "{{ 1 }}" });
 
         Assert.IsType<ActionSucceeded>(await harness.ExecuteAsync(SampleCalls.Inbound, "delivery-1", configuration: configuration));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Plugins;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Dynamics365.Tests.Settings;
 
@@ -18,23 +19,10 @@ public sealed class RepositorySamplesTests
             ["TRIGGERS_EMULATOR_THUMBPRINT"] = new string('A', 64),
         };
 
-        var configuration = ConfigurationLoader.Load(Path.Combine(RepositoryRoot(), "samples", "config"), catalog, name => environment.GetValueOrDefault(name));
+        var configuration = ConfigurationLoader.Load(RepositoryRoot.Combine("samples", "config"), catalog, name => environment.GetValueOrDefault(name));
 
         Assert.Empty(configuration.Problems);
         Assert.Contains(configuration.Accounts.Values, a => a.Plugin == "dynamics365");
         Assert.Contains(configuration.Configurations.Values, c => c.Plugin == "dynamics365");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "TriggerPlugins.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (TriggerPlugins.sln) is not above the test output folder.");
     }
 }

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Host.Tests.Configuration;
 
@@ -29,25 +28,5 @@ public sealed class DocsFiguresTests
     [Theory]
     [MemberData(nameof(Figures))]
     public void Each_documented_default_is_the_code_default(string document, string pattern, double expected)
-    {
-        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
-
-        var matches = Regex.Matches(text, pattern);
-
-        Assert.True(matches.Count > 0, $"{document} no longer says /{pattern}/: update the doc and this test together.");
-        Assert.All(matches, m => Assert.Equal(expected, double.Parse(m.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture)));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
-    }
+        => DocFigures.AssertEach(document, pattern, expected);
 }

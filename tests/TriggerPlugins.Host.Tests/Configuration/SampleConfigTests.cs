@@ -2,13 +2,14 @@ using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Events;
 using TriggerPlugins.Host.Tests.TestDoubles;
 using TriggerPlugins.Host.Triggers;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Host.Tests.Configuration;
 
 /// <summary>The samples in the repository load cleanly and do what samples/config/README.md says.</summary>
 public sealed class SampleConfigTests
 {
-    private static readonly string Samples = Path.Combine(RepositoryRoot(), "samples");
+    private static readonly string Samples = RepositoryRoot.Combine("samples");
 
     // The sample accounts read the emulator's address and certificate thumbprint from these.
     private static string? EmulatorEnvironment(string name) => name switch
@@ -88,18 +89,5 @@ public sealed class SampleConfigTests
         Assert.Contains(without.Problems, p => p.Field == "clientSecret" && p.Message.Contains("D365_CLIENT_SECRET", StringComparison.Ordinal));
         Assert.Empty(with.Problems);
         Assert.Equal("from-env", with.Accounts["production"].Settings.GetProperty("clientSecret").GetString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
     }
 }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using TriggerPlugins.Abstractions;
 using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Delivery;
@@ -28,7 +27,7 @@ internal sealed class DeliveryHarness : IAsyncDisposable
         Service = new DispatchService(new TriggerEngine(Configuration.Triggers), Store, Processor, Time, NullLogger<DispatchService>.Instance);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
+    public SignallingTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero));
 
     public ScriptedAction Action { get; } = new();
 
@@ -62,28 +61,32 @@ internal sealed class DeliveryHarness : IAsyncDisposable
         return result.Record.Id;
     }
 
-    /// <summary>Advances the fake clock step by step until <paramref name="task"/> completes.</summary>
-    public async Task<T> DriveAsync<T>(Task<T> task, TimeSpan? step = null)
+    /// <summary>
+    /// Runs <paramref name="task"/> to completion on the fake clock: each time the code under test starts a timer (a
+    /// wait for the next attempt, an attempt's timeout), the clock jumps to the earliest pending delivery's due time, if
+    /// that is still ahead. The clock moves only when the code waits on it, never after a real-time pause.
+    /// </summary>
+    public async Task<T> DriveAsync<T>(Task<T> task)
     {
-        for (var i = 0; i < 20_000 && !task.IsCompleted; i++)
+        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
         {
-            // A real millisecond lets the work reach its next timer before the clock moves on.
-            await Task.Delay(1);
-            Time.Advance(step ?? TimeSpan.FromSeconds(1));
+            var timer = Time.WaitForTimerAsync();
+            if (await Task.WhenAny(task, timer) == task)
+            {
+                break;
+            }
+
+            Assert.True(await timer, $"the task neither finished nor started a timer within {SignallingTimeProvider.NoTimerBound} (real time)");
+            var now = Time.GetUtcNow();
+            var next = (await Store.ListAsync(DeliveryStatus.Pending, 1_000, default))
+                .Select(d => d.NextAttemptAt)
+                .Where(due => due > now)
+                .DefaultIfEmpty(now)
+                .Min();
+            Time.Advance(next - now);
         }
 
         return await task;
-    }
-
-    /// <summary>Waits (real time, bounded) until <paramref name="condition"/> holds; fails the test if it never does.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        for (var i = 0; i < 2_000 && !condition(); i++)
-        {
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition(), $"Timed out waiting until {what}.");
     }
 
     public async ValueTask DisposeAsync()

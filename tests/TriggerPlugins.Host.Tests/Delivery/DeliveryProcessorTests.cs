@@ -106,16 +106,14 @@ public sealed class DeliveryProcessorTests
     public async Task An_attempt_that_outlives_its_timeout_is_a_transient_failure()
     {
         await using var host = await StartAsync(o => o.AttemptTimeout = TimeSpan.FromSeconds(30));
-        host.Action.Behaviour = async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return host.Action.CreateTicket();
-        };
+        var started = Hang(host);
         var id = await host.EnqueueAsync("call-1");
 
         var attempt = host.Processor.RunAttemptAsync(id, default);
-        await WaitUntilAsync(() => host.Action.InFlight == 1, "the attempt runs");
-        host.Time.Advance(TimeSpan.FromSeconds(31));
+        await started;
+        host.Time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(attempt.IsCompleted, "the attempt ended before its timeout");
+        host.Time.Advance(TimeSpan.FromSeconds(2));
         var record = await attempt;
 
         Assert.Equal(DeliveryStatus.Pending, record!.Status);
@@ -126,16 +124,12 @@ public sealed class DeliveryProcessorTests
     public async Task Cancelling_leaves_the_delivery_pending_and_due()
     {
         await using var host = await StartAsync();
-        host.Action.Behaviour = async (_, ct) =>
-        {
-            await Task.Delay(Timeout.Infinite, ct);
-            return host.Action.CreateTicket();
-        };
+        var started = Hang(host);
         var id = await host.EnqueueAsync("call-1");
         using var stop = new CancellationTokenSource();
 
         var run = host.Processor.RunToCompletionAsync(id, stop.Token);
-        await WaitUntilAsync(() => host.Action.InFlight == 1, "the attempt runs");
+        await started;
         await stop.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
@@ -149,6 +143,7 @@ public sealed class DeliveryProcessorTests
     {
         await using var host = await StartAsync(o => o.MaxConcurrencyPerAccount = 3);
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var three = InFlightReaches(host, 3);
         host.Action.Behaviour = async (_, _) =>
         {
             await gate.Task;
@@ -161,8 +156,11 @@ public sealed class DeliveryProcessorTests
         }
 
         var runs = Task.WhenAll(ids.Select(id => host.Processor.RunToCompletionAsync(id, default)));
-        await WaitUntilAsync(() => host.Action.InFlight == 3, "three deliveries run");
-        await Task.Delay(50);
+        await three;
+
+        // Each run reached the action or the account's throttle before its first yield (the SQLite store answers
+        // synchronously): a fourth delivery let through would be in the action and claimed in the store by now.
+        Assert.Equal((3, 3), (host.Action.MaxInFlight, (await host.Store.ListAsync(DeliveryStatus.InFlight, 100, default)).Count));
         gate.SetResult();
         var records = await runs;
 
@@ -177,6 +175,7 @@ public sealed class DeliveryProcessorTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new ConcurrentDictionary<string, int>();
         var max = new ConcurrentDictionary<string, int>();
+        var four = InFlightReaches(host, 4);
         host.Action.Behaviour = async (request, _) =>
         {
             var now = running.AddOrUpdate(request.Settings.AccountName, 1, (_, n) => n + 1);
@@ -193,8 +192,10 @@ public sealed class DeliveryProcessorTests
         }
 
         var runs = Task.WhenAll(ids.Select(id => host.Processor.RunToCompletionAsync(id, default)));
-        await WaitUntilAsync(() => host.Action.InFlight == 4, "two deliveries of each account run");
-        await Task.Delay(50);
+        await four;
+
+        // As above: every run is in the action or waiting for its account's slot, so the bound is checked now.
+        Assert.Equal((2, 2, 4), (max["contoso"], max["other"], host.Action.MaxInFlight));
         gate.SetResult();
         await runs;
 
@@ -211,5 +212,32 @@ public sealed class DeliveryProcessorTests
 
         Assert.Contains("MaxConcurrencyPerAccount is 100; it must be between 1 and 52", error.Message, StringComparison.Ordinal);
         Assert.Contains("MaxDelay (00:01:00) must be at least BaseDelay (00:10:00)", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Makes every attempt hang until cancelled; the task completes when the first one has started.</summary>
+    private static Task Hang(DeliveryHarness host)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Action.Behaviour = async (_, ct) =>
+        {
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return host.Action.CreateTicket();
+        };
+        return started.Task;
+    }
+
+    /// <summary>Completes when <paramref name="count"/> attempts are in the action at once.</summary>
+    private static Task InFlightReaches(DeliveryHarness host, int count)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Action.Started += () =>
+        {
+            if (host.Action.InFlight >= count)
+            {
+                reached.TrySetResult();
+            }
+        };
+        return reached.Task;
     }
 }

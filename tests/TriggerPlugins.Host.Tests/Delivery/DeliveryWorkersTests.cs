@@ -14,6 +14,9 @@ namespace TriggerPlugins.Host.Tests.Delivery;
 /// </summary>
 public sealed class DeliveryWorkersTests
 {
+    // How long (real time) a test waits for its signal before it fails: a bound against a hang, not a pause.
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_hanging_account_never_holds_back_a_healthy_one_and_a_stop_releases_its_deliveries()
     {
@@ -31,11 +34,19 @@ public sealed class DeliveryWorkersTests
         await EnqueueAsync(host, "contoso", 200);
         var (workers, processor) = Workers(host, new WorkerOptions { MaxInFlight = 32, GracePeriod = TimeSpan.Zero });
         var settled = new ConcurrentBag<string>();
-        workers.Attempted += d => settled.Add(d.Action.Account + ":" + d.Status);
+        var healthyDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        workers.Attempted += d =>
+        {
+            settled.Add(d.Action.Account + ":" + d.Status);
+            if (settled.Count(s => s == "contoso:Succeeded") == 200)
+            {
+                healthyDone.TrySetResult();
+            }
+        };
         using var stop = new CancellationTokenSource();
         var run = workers.RunAsync(stop.Token);
 
-        await DeliveryHarness.WaitUntilAsync(() => settled.Count(s => s == "contoso:Succeeded") == 200, "the healthy account's 200 deliveries succeeded");
+        await healthyDone.Task.WaitAsync(Bound);
         Assert.Equal(host.Options.MaxConcurrencyPerAccount, host.Action.InFlight);
         await stop.CancelAsync();
         await run;
@@ -55,15 +66,30 @@ public sealed class DeliveryWorkersTests
         await EnqueueAsync(host, "other", 60);
         var (workers, processor) = Workers(host, new WorkerOptions { MaxInFlight = 64 });
         var healthy = 0;
-        workers.Attempted += d => { if (d.Status == DeliveryStatus.Succeeded) { Interlocked.Increment(ref healthy); } };
+        var healthyDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        workers.Attempted += d =>
+        {
+            if (d.Status == DeliveryStatus.Succeeded && Interlocked.Increment(ref healthy) == 30)
+            {
+                healthyDone.TrySetResult();
+            }
+        };
+        var firstRound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Action.Started += () =>
+        {
+            if (host.Action.Requests.Count >= host.Options.MaxConcurrencyPerAccount)
+            {
+                firstRound.TrySetResult();
+            }
+        };
         using var stop = new CancellationTokenSource();
         var run = workers.RunAsync(stop.Token);
-        await DeliveryHarness.WaitUntilAsync(() => host.Action.Requests.Count >= host.Options.MaxConcurrencyPerAccount, "the first round of attempts ran");
+        await firstRound.Task.WaitAsync(Bound);
 
         // Work added after the pause still flows for the healthy account, and the paused one is not tried again.
         await EnqueueAsync(host, "contoso", 30);
         workers.Wake();
-        await DeliveryHarness.WaitUntilAsync(() => Volatile.Read(ref healthy) == 30, "the healthy account's deliveries succeeded");
+        await healthyDone.Task.WaitAsync(Bound);
         await stop.CancelAsync();
         await run;
 
@@ -104,11 +130,18 @@ public sealed class DeliveryWorkersTests
         await host.Store.EnqueueManyAsync(deliveries, TimeProvider.System.GetUtcNow(), default);
         var (workers, processor) = Workers(host, new WorkerOptions { MaxInFlight = 16 });
         var succeeded = 0;
-        workers.Attempted += d => { if (d.Status == DeliveryStatus.Succeeded) { Interlocked.Increment(ref succeeded); } };
+        var allDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        workers.Attempted += d =>
+        {
+            if (d.Status == DeliveryStatus.Succeeded && Interlocked.Increment(ref succeeded) == 20)
+            {
+                allDone.TrySetResult();
+            }
+        };
         using var stop = new CancellationTokenSource();
         var run = workers.RunAsync(stop.Token);
 
-        await DeliveryHarness.WaitUntilAsync(() => Volatile.Read(ref succeeded) == 20, "all 20 deliveries succeeded");
+        await allDone.Task.WaitAsync(Bound);
         await stop.CancelAsync();
         await run;
 

@@ -39,7 +39,7 @@ public sealed class ScheduleSafetyTests
             await command.ExecuteNonQueryAsync();
         }
 
-        var record = await host.DriveAsync(host.Processor.RunToCompletionAsync(id, default), TimeSpan.FromDays(1));
+        var record = await host.DriveAsync(host.Processor.RunToCompletionAsync(id, default));
 
         Assert.Equal(DeliveryStatus.Succeeded, record!.Status);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using TriggerPlugins.Host.Events;
 using TriggerPlugins.Host.Tests.TestDoubles;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Host.Tests.Events;
 
@@ -84,7 +85,7 @@ public sealed class HostileEventTests
     {
         // README "Security and data" states these figures.
         Assert.Equal((1024 * 1024, 100, 4096, 256, 128), (CallEventLimits.Default.MaxLineBytes, CallEventLimits.MaxIdLength, CallEventLimits.MaxTextLength, CallEventLimits.MaxVariables, CallEventLimits.MaxVariableNameLength));
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(RepositoryRoot.Combine("README.md"));
         Assert.Contains("lines up to 1 MiB (`--max-line-bytes`, at most 16 MiB)", readme, StringComparison.Ordinal);
         Assert.Equal(16 * 1024 * 1024, CallEventLimits.UpperMaxLineBytes);
         Assert.Contains("ids up to 100 characters, other text fields up to 4096, at most 256 variables (names up to 128 characters)", readme, StringComparison.Ordinal);
@@ -132,17 +133,6 @@ public sealed class HostileEventTests
         }
 
         return lines;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder");
     }
 
     /// <summary>A stream of <paramref name="count"/> copies of one byte, produced as it is read (never held in memory).</summary>

@@ -2,13 +2,14 @@ using TriggerPlugins.Host.Configuration;
 using TriggerPlugins.Host.Plugins;
 using TriggerPlugins.Host.Tests.TestDoubles;
 using TriggerPlugins.Host.Triggers;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Host.Tests.Triggers;
 
 /// <summary>"Already delivered" holds only for the environment it was delivered to (issue 14, item 3).</summary>
 public sealed class DeliveryEnvironmentsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Fact]
     public void The_dynamics_manifest_names_the_web_url_and_the_emulator_certificate_as_the_environment()
@@ -58,18 +59,5 @@ public sealed class DeliveryEnvironmentsTests
             });
         var engine = new TriggerEngine(configuration.Triggers, environmentOf: DeliveryEnvironments.From(configuration, [Manifest()]));
         return [.. engine.Match(Calls.Answered("call-env")).Select(p => p.DeliveryId)];
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "TriggerPlugins.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("TriggerPlugins.sln not found above the test folder.");
     }
 }

@@ -28,6 +28,9 @@ public sealed class ScriptedAction(string id = "dynamics365") : IIntegrationActi
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>Raised as each attempt starts, once it counts in <see cref="InFlight"/>: a signal for tests to wait on.</summary>
+    public event Action? Started;
+
     public ScriptedAction WithOutcomes(params ActionOutcome[] outcomes)
     {
         var script = new ConcurrentQueue<ActionOutcome>(outcomes);
@@ -50,6 +53,7 @@ public sealed class ScriptedAction(string id = "dynamics365") : IIntegrationActi
         {
         }
 
+        Started?.Invoke();
         try
         {
             return Behaviour is { } behaviour ? await behaviour(request, cancellationToken) : CreateTicket();
