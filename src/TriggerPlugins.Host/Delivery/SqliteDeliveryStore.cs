@@ -796,8 +796,15 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         return connection;
     }
 
-    // A write of one statement, committed with the others queued meanwhile.
+    // A write of one statement, committed with the others queued meanwhile; returns the rows it changed.
     private Task<int> ExecuteAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        WriteAsync(sql, bind, command => command.ExecuteNonQueryAsync(), cancellationToken);
+
+    // The same, returning the rows the statement returns (RETURNING).
+    private Task<IReadOnlyList<DeliveryRecord>> WriteQueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
+        WriteAsync(sql, bind, command => ReadAllAsync(command, CancellationToken.None), cancellationToken);
+
+    private Task<T> WriteAsync<T>(string sql, Action<SqliteParameterCollection> bind, Func<SqliteCommand, Task<T>> run, CancellationToken cancellationToken) =>
         _writes.WriteAsync(
             async (connection, transaction) =>
             {
@@ -805,7 +812,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
                 command.Transaction = transaction;
                 command.CommandText = sql;
                 bind(command.Parameters);
-                return await command.ExecuteNonQueryAsync();
+                return await run(command);
             },
             cancellationToken);
 
@@ -829,18 +836,6 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             _writeGate.Release();
         }
     }
-
-    private Task<IReadOnlyList<DeliveryRecord>> WriteQueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
-        _writes.WriteAsync(
-            async (connection, transaction) =>
-            {
-                await using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = sql;
-                bind(command.Parameters);
-                return await ReadAllAsync(command, CancellationToken.None);
-            },
-            cancellationToken);
 
     private Task<IReadOnlyList<DeliveryRecord>> QueryAsync(string sql, Action<SqliteParameterCollection> bind, CancellationToken cancellationToken) =>
         GuardAsync(() => QueryUnguardedAsync(sql, bind, cancellationToken));
