@@ -106,9 +106,14 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         SELECT account FROM accounts WHERE account IS NOT NULL
         """;
 
-    private const string DueOfAccountSql = """
+    // The unary + keeps next_attempt_at off the index choice: without it SQLite's planner takes the (status,
+    // next_attempt_at) index for the range, then sorts every pending delivery by seq at each claim (16 ms at 40,000
+    // pending, and a claim runs after every commit and every attempt). Walking (status, account, seq) stops at the
+    // account's share; it reads past the not-yet-due retries at the head, which a paused account never asks for.
+    // https://www.sqlite.org/optoverview.html#uplus
+    internal const string DueOfAccountSql = """
         SELECT d.id FROM deliveries d
-        WHERE d.status = 'pending' AND d.account = $account AND d.next_attempt_at <= $now
+        WHERE d.status = 'pending' AND d.account = $account AND +d.next_attempt_at <= $now
           AND NOT EXISTS (SELECT 1 FROM deliveries e
                           WHERE e.call_key = d.call_key AND e.seq < d.seq AND e.status IN ('pending', 'in-flight'))
         ORDER BY d.seq

@@ -207,4 +207,32 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         Assert.Equal("wal", await command.ExecuteScalarAsync());
         Assert.Equal(SqliteDeliveryStore.FileName, Path.GetFileName(_store.Path));
     }
+
+    [Fact]
+    public async Task A_claim_walks_its_accounts_pending_deliveries_in_order_instead_of_sorting_the_backlog()
+    {
+        // A backlog large enough for the planner's choice to matter: with the (status, next_attempt_at) index it would
+        // sort every pending delivery at each claim.
+        await _store.EnqueueManyAsync([.. Enumerable.Range(0, 2000).Select(i => Delivery($"call-{i}"))], T0, default);
+
+        await using var connection = new SqliteConnection($"Data Source={_store.Path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteDeliveryStore.DueOfAccountSql;
+        command.Parameters.AddWithValue("$account", "contoso");
+        command.Parameters.AddWithValue("$now", T0.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$take", 16);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("USING INDEX deliveries_due_by_account (status=? AND account=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.Equal(16, (await _store.ClaimDueAsync(new DeliveryClaim("worker", T0, TimeSpan.FromMinutes(10), 16, 16, new Dictionary<string, int>()), default)).Count);
+    }
 }
