@@ -24,6 +24,11 @@ internal static class TemplateSandbox
     public const int StringLimit = 20_000;
 
     /// <summary>How long one render may take before it is cancelled.</summary>
+    /// <remarks>
+    /// Measured on the wall clock, not the plugin's <see cref="TimeProvider"/>: this is a watchdog on CPU spent by a
+    /// runaway template (like <see cref="RegexTimeout"/>), and a render never advances a test's fake clock, so on a
+    /// <c>FakeTimeProvider</c> the guard would never fire.
+    /// </remarks>
     public static readonly TimeSpan RenderTimeout = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(200);

@@ -175,11 +175,19 @@ public sealed class DeliveryProcessorTests
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = new ConcurrentDictionary<string, int>();
         var max = new ConcurrentDictionary<string, int>();
-        var four = InFlightReaches(host, 4);
+        // Signalled by the behaviour itself once four attempts have recorded their account (the action's Started
+        // event comes before the behaviour runs, so it could fire while the fourth has not counted yet).
+        var four = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var recorded = 0;
         host.Action.Behaviour = async (request, _) =>
         {
             var now = running.AddOrUpdate(request.Settings.AccountName, 1, (_, n) => n + 1);
             max.AddOrUpdate(request.Settings.AccountName, now, (_, m) => Math.Max(m, now));
+            if (Interlocked.Increment(ref recorded) == 4)
+            {
+                four.SetResult();
+            }
+
             await gate.Task;
             running.AddOrUpdate(request.Settings.AccountName, 0, (_, n) => n - 1);
             return host.Action.CreateTicket();
@@ -192,7 +200,7 @@ public sealed class DeliveryProcessorTests
         }
 
         var runs = Task.WhenAll(ids.Select(id => host.Processor.RunToCompletionAsync(id, default)));
-        await four;
+        await four.Task;
 
         // As above: every run is in the action or waiting for its account's slot, so the bound is checked now.
         Assert.Equal((2, 2, 4), (max["contoso"], max["other"], host.Action.MaxInFlight));
