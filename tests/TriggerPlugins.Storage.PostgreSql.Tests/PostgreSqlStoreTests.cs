@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Npgsql;
 using TriggerPlugins.Host.Delivery;
 
@@ -59,6 +60,56 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
         Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain('\n', error.Message);
         Assert.DoesNotContain("s3cret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_claim_over_a_large_backlog_is_not_compiled_and_reads_a_few_hundred_pages()
+    {
+        var connectionString = await server.Cluster.CreateDatabaseAsync();
+        await using var store = await PostgreSqlDeliveryStore.OpenAsync(connectionString);
+        var now = new DateTimeOffset(2025, 3, 14, 9, 0, 0, TimeSpan.Zero);
+        // One account's backlog past jit_above_cost for the claim's estimate, and large enough for a plan that scans
+        // the backlog for each candidate to read thousands of pages.
+        foreach (var chunk in Enumerable.Range(0, 40_000).Chunk(5_000))
+        {
+            await store.EnqueueManyAsync([.. chunk.Select(i => DeliveryStoreContract.Delivery($"call-{i}"))], now, default);
+        }
+
+        // Before the table's first ANALYZE (a burst right after the start), then after it (autovacuum's work).
+        foreach (var analyzed in new[] { false, true })
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            if (analyzed)
+            {
+                await using var analyze = new NpgsqlCommand("ANALYZE deliveries", connection);
+                await analyze.ExecuteNonQueryAsync();
+            }
+
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var preamble = new NpgsqlCommand(PostgreSqlDeliveryStore.ClaimPreambleSql, connection, transaction))
+            {
+                preamble.Parameters.AddWithValue("key", PostgreSqlDeliveryStore.ClaimLockKey);
+                await preamble.ExecuteNonQueryAsync();
+            }
+
+            await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + PostgreSqlDeliveryStore.ClaimSql, connection, transaction);
+            explain.Parameters.AddWithValue("now", now);
+            explain.Parameters.AddWithValue("expires", now.AddMinutes(10));
+            explain.Parameters.AddWithValue("owner", "worker");
+            explain.Parameters.AddWithValue("limit", 16);
+            explain.Parameters.AddWithValue("capacity", 16);
+            explain.Parameters.Add(new NpgsqlParameter("busy", NpgsqlTypes.NpgsqlDbType.Jsonb) { Value = "{}" });
+            using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
+            await transaction.RollbackAsync();
+
+            var root = plan.RootElement[0];
+            Assert.False(root.TryGetProperty("JIT", out _), $"the claim was compiled by PostgreSQL's JIT (analyzed: {analyzed})");
+            var top = root.GetProperty("Plan");
+            Assert.Equal(16, top.GetProperty("Actual Rows").GetInt32());
+            var pages = top.GetProperty("Shared Hit Blocks").GetInt64() + top.GetProperty("Shared Read Blocks").GetInt64();
+            Assert.True(pages < 1_000, $"the claim read {pages} pages for 16 deliveries (analyzed: {analyzed})");
+        }
     }
 
     [Theory]
