@@ -264,7 +264,7 @@ public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, Emu
             await page.GotoAsync(new Uri(host.BaseUri, "/admin/deliveries?status=DeadLettered").ToString());
             await page.Locator("tr[data-status='DeadLettered'] input[type=checkbox]").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Retry selected" }).ClickAsync();
-            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 delivery(ies) moved back to pending");
+            await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 delivery moved back to pending");
             await page.GotoAsync(new Uri(host.BaseUri, "/admin/deliveries").ToString());
             await Assertions.Expect(page.Locator("tr[data-status='Succeeded'] a.ticket")).ToHaveTextAsync(new Regex("^CAS-"));
             var stored = Assert.Single(await host.Store.ListAsync(null, 10, default));

@@ -53,7 +53,7 @@ public sealed class IndexModel(IDeliveryStore store, ConfigFolder folder, IAdmin
     {
         var retried = await RetryAsync(store, events, timeProvider, ids, cancellationToken);
         Log.DeliveriesRetried(logger, User.Identity?.Name, retried.Count);
-        TempData["Message"] = $"{retried.Count} of {ids.Count} delivery(ies) moved back to pending (only dead-lettered ones can be retried).";
+        TempData["Message"] = $"{retried.Count} of {Counted.Of(ids.Count, "delivery", "deliveries")} moved back to pending (only dead-lettered ones can be retried).";
         return RedirectToPage();
     }
 
@@ -66,7 +66,7 @@ public sealed class IndexModel(IDeliveryStore store, ConfigFolder folder, IAdmin
         }
 
         Log.DeliveriesDiscarded(logger, User.Identity?.Name, discarded);
-        TempData["Message"] = $"{discarded} of {ids.Count} delivery(ies) discarded (only dead-lettered and pending ones can be).";
+        TempData["Message"] = $"{discarded} of {Counted.Of(ids.Count, "delivery", "deliveries")} discarded (only dead-lettered and pending ones can be).";
         return RedirectToPage();
     }
 
