@@ -141,18 +141,4 @@ public sealed class OneTicketPerCallTests(ITestOutputHelper output) : EmulatorWo
             }
             """, Encoding.UTF8);
     }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new TimeoutException("condition not met in time");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }
