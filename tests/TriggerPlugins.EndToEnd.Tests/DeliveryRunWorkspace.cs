@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using TriggerPlugins.DataverseEmulator;
 using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;
 

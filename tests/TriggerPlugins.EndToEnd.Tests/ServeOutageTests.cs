@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace TriggerPlugins.EndToEnd.Tests;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using TriggerPlugins.DataverseEmulator;
-using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace TriggerPlugins.EndToEnd.Tests;
