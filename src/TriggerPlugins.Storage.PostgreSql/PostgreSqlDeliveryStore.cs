@@ -28,6 +28,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         AND (@code::text IS NULL OR failure_code = @code)
         AND (@prefix::text IS NULL OR starts_with(failure_code, @prefix))
         AND (@since::timestamptz IS NULL OR updated_at >= @since)
+        AND (@until::timestamptz IS NULL OR updated_at <= @until)
         """;
 
     // The advisory lock that serializes claims across hosts (see ClaimDueAsync); distinct from the migration lock.
@@ -340,11 +341,19 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
+    /// <remarks>ORDER BY with LIMIT: PostgreSQL keeps the newest <paramref name="limit"/> rows (a top-N sort), not the matches.</remarks>
+    public Task<IReadOnlyList<DeliveryRecord>> ListRecentAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken) =>
+        ListFilteredAsync(filter, "updated_at DESC, id DESC", limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken) =>
+        ListFilteredAsync(filter, "created_at, id", limit, cancellationToken);
+
+    private Task<IReadOnlyList<DeliveryRecord>> ListFilteredAsync(DeliveryFilter filter, string orderBy, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY created_at, id LIMIT @limit",
+            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY {orderBy} LIMIT @limit",
             p =>
             {
                 BindFilter(p, filter);
@@ -491,6 +500,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
         p.Add(new NpgsqlParameter("code", NpgsqlDbType.Text) { Value = (object?)filter.ExactCode ?? DBNull.Value });
         p.Add(new NpgsqlParameter("prefix", NpgsqlDbType.Text) { Value = (object?)filter.CodePrefix ?? DBNull.Value });
         p.Add(new NpgsqlParameter("since", NpgsqlDbType.TimestampTz) { Value = filter.Since is { } since ? DateTimeOffset.FromUnixTimeMilliseconds(since.ToUnixTimeMilliseconds()) : DBNull.Value });
+        p.Add(new NpgsqlParameter("until", NpgsqlDbType.TimestampTz) { Value = filter.Until is { } until ? DateTimeOffset.FromUnixTimeMilliseconds(until.ToUnixTimeMilliseconds()) : DBNull.Value });
     }
 
     private static bool TryFind(List<EnqueueResult> results, string id, out DeliveryRecord record)

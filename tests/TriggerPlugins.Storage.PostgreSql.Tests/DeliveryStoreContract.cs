@@ -283,6 +283,24 @@ public abstract class DeliveryStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_recent_list_is_last_changed_first_filtered_between_two_times_and_limited()
+    {
+        foreach (var (id, minute) in new[] { ("c", 3), ("a", 1), ("b", 2), ("d", 4) })
+        {
+            await Store.EnqueueAsync(Delivery(id, account: id == "d" ? "other" : "contoso"), T0.AddMinutes(minute), default);
+        }
+
+        // Claiming "a" at minute 10 makes it the last changed.
+        await Store.TryClaimAsync(Delivery("a").Id, T0.AddMinutes(10), default);
+
+        Assert.Equal(["a", "d", "c", "b"], (await Store.ListRecentAsync(DeliveryFilter.All, 10, default)).Select(r => r.EventId));
+        Assert.Equal(["a", "d"], (await Store.ListRecentAsync(DeliveryFilter.All, 2, default)).Select(r => r.EventId));
+        Assert.Equal(["c", "b"], (await Store.ListRecentAsync(new DeliveryFilter { Status = DeliveryStatus.Pending, Account = "contoso" }, 10, default)).Select(r => r.EventId));
+        Assert.Equal(["d", "c"], (await Store.ListRecentAsync(new DeliveryFilter { Since = T0.AddMinutes(3), Until = T0.AddMinutes(4) }, 10, default)).Select(r => r.EventId));
+        Assert.Empty(await Store.ListRecentAsync(new DeliveryFilter { Until = T0 }, 10, default));
+    }
+
+    [Fact]
     public async Task Times_are_kept_to_the_millisecond()
     {
         var at = T0.AddTicks(1_234_5678).ToOffset(TimeSpan.FromHours(2));

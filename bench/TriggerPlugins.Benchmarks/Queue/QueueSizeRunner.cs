@@ -34,6 +34,8 @@ internal static class QueueSizeRunner
             var path = Path.Combine(data, SqliteDeliveryStore.FileName);
             Console.WriteLine($"size with call data: {Megabytes(path)} ({(double)FileSize(path) / count:F0} bytes per delivery)");
 
+            await MeasureListsAsync(data);
+
             var (purgeStart, purged) = await StartAsync(data, now);
             Console.WriteLine($"first start after 30 days (retention purges {purged:N0}): {purgeStart.TotalSeconds:F2} s");
             Console.WriteLine($"size after the purge: {Megabytes(path)} (SQLite reuses the freed space; VACUUM would shrink the file)");
@@ -46,6 +48,26 @@ internal static class QueueSizeRunner
         {
             SqliteConnection.ClearAllPools();
             Directory.Delete(data, recursive: true);
+        }
+    }
+
+    // The admin console's deliveries page: its 1,000 last changed deliveries, as the store returns them now, and as the
+    // page did before (every matching delivery read, then sorted in memory).
+    private static async Task MeasureListsAsync(string data)
+    {
+        SqliteConnection.ClearAllPools();
+        using var store = await SqliteDeliveryStore.OpenAsync(data);
+        foreach (var (name, list) in new (string, Func<Task<int>>)[]
+        {
+            ("1,000 last changed (ListRecentAsync)", async () => (await store.ListRecentAsync(DeliveryFilter.All, 1000, CancellationToken.None)).Count),
+            ("dead letters of one account, last changed first", async () => (await store.ListRecentAsync(new DeliveryFilter { Status = DeliveryStatus.DeadLettered, Account = "contoso" }, 1000, CancellationToken.None)).Count),
+            ("every delivery read, then sorted (before)", async () => (await store.ListMatchingAsync(DeliveryFilter.All, int.MaxValue, CancellationToken.None)).OrderByDescending(d => d.UpdatedAt).Take(1000).Count()),
+        })
+        {
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var clock = Stopwatch.StartNew();
+            var rows = await list();
+            Console.WriteLine($"deliveries page, {name}: {rows} rows in {clock.Elapsed.TotalSeconds:F2} s, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / (1024.0 * 1024):F1} MiB allocated");
         }
     }
 

@@ -24,6 +24,9 @@ public sealed record DeliveryFilter
     /// <summary>Only deliveries that last changed at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }
 
+    /// <summary>Only deliveries that last changed at or before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
     /// <summary>The code prefix when <see cref="Code"/> ends in <c>*</c>; <see langword="null"/> otherwise.</summary>
     public string? CodePrefix => Code is { } code && code.EndsWith('*') ? code[..^1] : null;
 
@@ -38,6 +41,7 @@ public sealed record DeliveryFilter
             && (Account is null || string.Equals(record.Action.Account, Account, StringComparison.Ordinal))
             && (ExactCode is null || string.Equals(record.FailureCode, ExactCode, StringComparison.Ordinal))
             && (CodePrefix is null || (record.FailureCode?.StartsWith(CodePrefix, StringComparison.Ordinal) ?? false))
-            && (Since is not { } since || record.UpdatedAt >= since);
+            && (Since is not { } since || record.UpdatedAt >= since)
+            && (Until is not { } until || record.UpdatedAt <= until);
     }
 }

@@ -58,6 +58,12 @@ public interface IDeliveryStore
     /// <summary>Deliveries matching <paramref name="filter"/>, oldest first.</summary>
     Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The <paramref name="limit"/> deliveries matching <paramref name="filter"/> that changed last, most recent first
+    /// (the admin console's list). The store keeps only that many while it reads, whatever the size of the queue.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryRecord>> ListRecentAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken);
+
     /// <summary>Moves a pending delivery that is due to in-flight and counts the attempt; <see langword="null"/> when it is not pending or not due.</summary>
     Task<DeliveryRecord?> TryClaimAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 

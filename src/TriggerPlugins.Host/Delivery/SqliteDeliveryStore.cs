@@ -73,6 +73,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         AND ($code IS NULL OR failure_code = $code)
         AND ($prefix IS NULL OR substr(failure_code, 1, length($prefix)) = $prefix)
         AND ($since IS NULL OR updated_at >= $since)
+        AND ($until IS NULL OR updated_at <= $until)
         """;
 
     // Version 4: per-call ordering (call_key, seq: the accept order) and leases (owner, expiry). Rows of an older file keep
@@ -446,19 +447,30 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>ORDER BY with LIMIT: SQLite keeps the newest <paramref name="limit"/> rows as it scans, not the matches.</remarks>
+    public Task<IReadOnlyList<DeliveryRecord>> ListRecentAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken) =>
+        ListFilteredAsync(filter, "updated_at DESC, id DESC", limit, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         return filter with { Status = null } == DeliveryFilter.All
             ? ListAsync(filter.Status, limit, cancellationToken)
-            : QueryAsync(
-                $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY created_at, id LIMIT $limit",
-                p =>
-                {
-                    BindFilter(p, filter);
-                    p.AddWithValue("$limit", limit);
-                },
-                cancellationToken);
+            : ListFilteredAsync(filter, "created_at, id", limit, cancellationToken);
+    }
+
+    private Task<IReadOnlyList<DeliveryRecord>> ListFilteredAsync(DeliveryFilter filter, string orderBy, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return QueryAsync(
+            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY {orderBy} LIMIT $limit",
+            p =>
+            {
+                BindFilter(p, filter);
+                p.AddWithValue("$limit", Math.Max(limit, 0));
+            },
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -764,6 +776,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         p.AddWithValue("$code", (object?)filter.ExactCode ?? DBNull.Value);
         p.AddWithValue("$prefix", (object?)filter.CodePrefix ?? DBNull.Value);
         p.AddWithValue("$since", filter.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
+        p.AddWithValue("$until", filter.Until is { } until ? until.ToUnixTimeMilliseconds() : DBNull.Value);
     }
 
     private static DeliveryStatus ParseStatus(string text) => DeliveryRows.ParseStatus(text);

@@ -41,12 +41,10 @@ public sealed class IndexModel(IDeliveryStore store, ConfigFolder folder, IAdmin
             Account = string.IsNullOrEmpty(Account) ? null : Account,
             Code = string.IsNullOrWhiteSpace(Code) ? null : Code.Trim(),
             Since = From is { } f ? new DateTimeOffset(DateTime.SpecifyKind(f, DateTimeKind.Utc)) : null,
+            Until = To is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : null,
         };
-        var to = To is { } t ? new DateTimeOffset(DateTime.SpecifyKind(t, DateTimeKind.Utc)) : DateTimeOffset.MaxValue;
-        Rows = [.. (await store.ListMatchingAsync(filter, int.MaxValue, cancellationToken))
-            .Where(d => d.UpdatedAt <= to)
-            .OrderByDescending(d => d.UpdatedAt)
-            .Take(Limit)];
+        // The store keeps the newest rows only: a queue of a million deliveries is never read into memory.
+        Rows = await store.ListRecentAsync(filter, Limit, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostRetryAsync(List<string> ids, CancellationToken cancellationToken)
