@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Host.Triggers;
 
 namespace TriggerPlugins.Admin.Tests;
 
@@ -44,6 +46,24 @@ public sealed partial class ConsoleHttpTests
         Assert.Contains("placeholder=\"read from env:D365_CLIENT_SECRET: leave blank to keep it\"", html, StringComparison.Ordinal);
         Assert.Contains("placeholder=\"stored: leave blank to keep it\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("p4ssw0rd-in-the-file", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_overview_counts_pending_and_dead_lettered_deliveries_from_the_store()
+    {
+        await using var host = await ConsoleHost.StartAsync();
+        var now = DateTimeOffset.UtcNow;
+        NewDelivery Delivery(string call) => new(
+            DeliveryIds.Create(call, "t", 0), call, $$"""{"id":"{{call}}","kind":"callEnd"}""", "t", 0, new TriggerAction("dynamics365", "contoso", "default"));
+        await host.Store.EnqueueManyAsync([Delivery("a"), Delivery("b"), Delivery("c")], now, default);
+        await host.Store.TryClaimAsync(Delivery("c").Id, now, default);
+        await host.Store.DeadLetterAsync(Delivery("c").Id, "invalid client secret", "auth.invalid-secret", now, default);
+        using var client = await SignedInClientAsync(host);
+
+        var html = await client.GetStringAsync("/admin");
+
+        Assert.Contains(">2 pending deliveries</a>", html, StringComparison.Ordinal);
+        Assert.Contains(">1 dead-lettered delivery</a>", html, StringComparison.Ordinal);
     }
 
     private static async Task<HttpClient> SignedInClientAsync(ConsoleHost host)

@@ -6,6 +6,6 @@ namespace TriggerPlugins.Admin.Pages;
 internal static class Counted
 {
     /// <summary><paramref name="count"/> followed by <paramref name="one"/> when it is 1, otherwise by <paramref name="many"/>.</summary>
-    public static string Of(int count, string one, string many) =>
+    public static string Of(long count, string one, string many) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? one : many)}");
 }

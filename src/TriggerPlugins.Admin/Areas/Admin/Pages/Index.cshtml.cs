@@ -5,9 +5,9 @@ public sealed class IndexModel(ConfigFolder folder, PluginCatalog plugins, IDeli
 {
     public TriggerConfiguration Configuration { get; private set; } = null!;
 
-    public int DeadLettered { get; private set; }
+    public long DeadLettered { get; private set; }
 
-    public int Pending { get; private set; }
+    public long Pending { get; private set; }
 
     public int PluginCount => plugins.Plugins.Count;
 
@@ -16,7 +16,9 @@ public sealed class IndexModel(ConfigFolder folder, PluginCatalog plugins, IDeli
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Configuration = folder.Load();
-        DeadLettered = (await store.ListAsync(DeliveryStatus.DeadLettered, 10_000, cancellationToken)).Count;
-        Pending = (await store.ListAsync(DeliveryStatus.Pending, 10_000, cancellationToken)).Count;
+        // Counted by the store: the page never reads deliveries (a backlog after an outage can hold many thousands).
+        var stats = await store.GetStatsAsync(cancellationToken);
+        DeadLettered = stats.CountByStatus.GetValueOrDefault(DeliveryStatus.DeadLettered);
+        Pending = stats.CountByStatus.GetValueOrDefault(DeliveryStatus.Pending);
     }
 }
