@@ -67,14 +67,32 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         PRAGMA user_version = 3;
         """;
 
-    private const string Filter = """
-        ($status IS NULL OR status = $status)
-        AND ($account IS NULL OR account = $account)
-        AND ($code IS NULL OR failure_code = $code)
-        AND ($prefix IS NULL OR substr(failure_code, 1, length($prefix)) = $prefix)
-        AND ($since IS NULL OR updated_at >= $since)
-        AND ($until IS NULL OR updated_at <= $until)
-        """;
+    // DeliveryFilter in SQL, with only the criteria given (DeliveryFilter.Matches is the reference). Not one statement
+    // of "($status IS NULL OR status = $status) AND ...": SQLite plans a statement before it sees its values, so that
+    // form keeps it off every index, and listing a million-delivery queue's dead letters read the whole file.
+    internal static string FilterSql(DeliveryFilter filter)
+    {
+        var terms = new List<string>();
+        AddTerm(filter.Status is not null, "status = $status");
+        AddTerm(filter.Account is not null, "account = $account");
+        AddTerm(filter.ExactCode is not null, "failure_code = $code");
+        AddTerm(filter.CodePrefix is not null, "substr(failure_code, 1, length($prefix)) = $prefix");
+        AddTerm(filter.Since is not null, "updated_at >= $since");
+        AddTerm(filter.Until is not null, "updated_at <= $until");
+        return terms.Count == 0 ? "1" : string.Join(" AND ", terms);
+
+        void AddTerm(bool given, string term)
+        {
+            if (given)
+            {
+                terms.Add(term);
+            }
+        }
+    }
+
+    /// <summary>The list of deliveries matching <paramref name="filter"/> in <paramref name="orderBy"/> order, at most $limit.</summary>
+    internal static string ListSql(DeliveryFilter filter, string orderBy) =>
+        $"SELECT {Columns} FROM deliveries WHERE {FilterSql(filter)} ORDER BY {orderBy} LIMIT $limit";
 
     // Version 4: per-call ordering (call_key, seq: the accept order) and leases (owner, expiry). Rows of an older file keep
     // their order (rowid) and use the event id as call key.
@@ -464,7 +482,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(filter);
         return QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE {Filter} ORDER BY {orderBy} LIMIT $limit",
+            ListSql(filter, orderBy),
             p =>
             {
                 BindFilter(p, filter);
@@ -566,7 +584,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         return ExecuteAsync(
             $"""
             UPDATE deliveries SET status = $pending, updated_at = $now, next_attempt_at = $now, window_start = $now
-            WHERE status = $dead AND {Filter}
+            WHERE status = $dead AND {FilterSql(filter)}
             """,
             p =>
             {

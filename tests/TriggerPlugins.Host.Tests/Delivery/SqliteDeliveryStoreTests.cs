@@ -235,4 +235,44 @@ public sealed class SqliteDeliveryStoreTests : IAsyncLifetime
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
         Assert.Equal(16, (await _store.ClaimDueAsync(new DeliveryClaim("worker", T0, TimeSpan.FromMinutes(10), 16, 16, new Dictionary<string, int>()), default)).Count);
     }
+
+    [Theory]
+    [InlineData(DeliveryStatus.DeadLettered, null)]
+    [InlineData(DeliveryStatus.DeadLettered, "contoso")]
+    [InlineData(DeliveryStatus.Pending, "contoso")]
+    public async Task A_list_filtered_by_status_reads_that_status_from_an_index_not_the_whole_queue(DeliveryStatus status, string? account)
+    {
+        await _store.EnqueueManyAsync([.. Enumerable.Range(0, 200).Select(i => Delivery($"call-{i}"))], T0, default);
+        var filter = new DeliveryFilter { Status = status, Account = account, Code = "auth.*" };
+
+        var plan = await PlanAsync(SqliteDeliveryStore.ListSql(filter, "updated_at DESC, id DESC"), filter);
+
+        Assert.Contains(plan, step => step.StartsWith("SEARCH deliveries USING INDEX", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN deliveries", StringComparison.Ordinal));
+        Assert.Empty(await _store.ListRecentAsync(filter, 10, default));
+        Assert.Equal(status == DeliveryStatus.Pending ? 200 : 0, (await _store.ListRecentAsync(filter with { Code = null }, 1000, default)).Count);
+    }
+
+    private async Task<List<string>> PlanAsync(string sql, DeliveryFilter filter)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_store.Path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        command.Parameters.AddWithValue("$status", filter.Status is { } s ? DeliveryRows.StatusText(s) : DBNull.Value);
+        command.Parameters.AddWithValue("$account", (object?)filter.Account ?? DBNull.Value);
+        command.Parameters.AddWithValue("$code", (object?)filter.ExactCode ?? DBNull.Value);
+        command.Parameters.AddWithValue("$prefix", (object?)filter.CodePrefix ?? DBNull.Value);
+        command.Parameters.AddWithValue("$since", DBNull.Value);
+        command.Parameters.AddWithValue("$until", DBNull.Value);
+        command.Parameters.AddWithValue("$limit", 1000);
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
+    }
 }
