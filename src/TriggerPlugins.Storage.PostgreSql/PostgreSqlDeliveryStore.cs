@@ -330,15 +330,7 @@ public sealed class PostgreSqlDeliveryStore : IDeliveryStore, IDisposable, IAsyn
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
-        QueryAsync(
-            $"SELECT {Columns} FROM deliveries WHERE @status::text IS NULL OR status = @status ORDER BY created_at, id LIMIT @limit",
-            p =>
-            {
-                p.Add(new NpgsqlParameter("status", NpgsqlDbType.Text) { Value = status is { } s ? StatusText(s) : DBNull.Value });
-                p.AddWithValue("limit", (long)Math.Max(limit, 0));
-            },
-            Read,
-            cancellationToken);
+        ListMatchingAsync(new DeliveryFilter { Status = status }, limit, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>ORDER BY with LIMIT: PostgreSQL keeps the newest <paramref name="limit"/> rows (a top-N sort), not the matches.</remarks>

@@ -451,18 +451,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DeliveryStatus? status, int limit, CancellationToken cancellationToken) =>
-        QueryAsync(
-            // Two statements, not "$status IS NULL OR ...": the OR keeps SQLite off the status index, and resuming the
-            // pending deliveries at start would read the whole queue (seconds at a million settled deliveries).
-            status is null
-                ? $"SELECT {Columns} FROM deliveries ORDER BY created_at, id LIMIT $limit"
-                : $"SELECT {Columns} FROM deliveries WHERE status = $status ORDER BY created_at, id LIMIT $limit",
-            p =>
-            {
-                p.AddWithValue("$status", status is { } s ? StatusText(s) : DBNull.Value);
-                p.AddWithValue("$limit", limit);
-            },
-            cancellationToken);
+        ListMatchingAsync(new DeliveryFilter { Status = status }, limit, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>ORDER BY with LIMIT: SQLite keeps the newest <paramref name="limit"/> rows as it scans, not the matches.</remarks>
@@ -470,13 +459,8 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
         ListFilteredAsync(filter, "updated_at DESC, id DESC", limit, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(filter);
-        return filter with { Status = null } == DeliveryFilter.All
-            ? ListAsync(filter.Status, limit, cancellationToken)
-            : ListFilteredAsync(filter, "created_at, id", limit, cancellationToken);
-    }
+    public Task<IReadOnlyList<DeliveryRecord>> ListMatchingAsync(DeliveryFilter filter, int limit, CancellationToken cancellationToken) =>
+        ListFilteredAsync(filter, "created_at, id", limit, cancellationToken);
 
     private Task<IReadOnlyList<DeliveryRecord>> ListFilteredAsync(DeliveryFilter filter, string orderBy, int limit, CancellationToken cancellationToken)
     {
@@ -787,7 +771,7 @@ public sealed class SqliteDeliveryStore : IDeliveryStore, IDisposable
 
     private static string StatusText(DeliveryStatus status) => DeliveryRows.StatusText(status);
 
-    private static void BindFilter(SqliteParameterCollection p, DeliveryFilter filter)
+    internal static void BindFilter(SqliteParameterCollection p, DeliveryFilter filter)
     {
         p.AddWithValue("$status", filter.Status is { } s ? StatusText(s) : DBNull.Value);
         p.AddWithValue("$account", (object?)filter.Account ?? DBNull.Value);
