@@ -47,6 +47,11 @@ internal sealed class EmulatorRouter(
             var path = context.Request.Path.Value ?? "/";
             requests.Add(new RecordedRequest(at, context.Request.Method, path, context.Request.QueryString.Value ?? "", status, caller));
             Log.Answered(logger, context.Request.Method, path, status, elapsed.ElapsedMilliseconds);
+            if (context.Items.ContainsKey(DroppedKey))
+            {
+                // Only now, so that the request is in the log before the client sees its connection drop.
+                context.Abort();
+            }
         }
     }
 

@@ -42,8 +42,8 @@ internal sealed class WebApiEndpoint(
         var fault = randomFaults.Draw(settings);
         if (fault == RandomFault.DropConnection)
         {
+            // The router records the request, then aborts the connection: a client that sees the drop finds it logged.
             context.Items[Hosting.EmulatorRouter.DroppedKey] = true;
-            context.Abort();
             return;
         }
 
