@@ -12,6 +12,7 @@ namespace TriggerPlugins.Admin.Tests;
 /// configurations with live check and preview, triggers, deliveries from an event to a ticket, a dead letter retried.
 /// </summary>
 [Trait("Category", "Browser")]
+[Trait("Category", TestCategory.Slow)]
 public sealed partial class AdminConsoleBrowserTests(BrowserFixture browser, EmulatorFixture emulator) : IClassFixture<BrowserFixture>, IClassFixture<EmulatorFixture>
 {
     private const string ClientId = "2b8f6c1e-9d4a-4f7b-8e3c-5a1d9b7e4c20";

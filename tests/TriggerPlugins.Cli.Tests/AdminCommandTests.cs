@@ -3,6 +3,7 @@ using TriggerPlugins.Tests.Shared;
 namespace TriggerPlugins.Cli.Tests;
 
 /// <summary>`triggers admin add-user`: the first admin of the console, created from the server's shell.</summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class AdminCommandTests
 {
     [Fact]

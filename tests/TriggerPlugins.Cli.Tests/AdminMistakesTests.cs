@@ -7,6 +7,7 @@ using TriggerPlugins.Tests.Shared;
 namespace TriggerPlugins.Cli.Tests;
 
 /// <summary>What a new admin trips over (issue 14): each message says the cause and the fix, with the documented exit code and no stack trace.</summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     private static readonly string FirstCall = File.ReadAllLines(Path.Combine(TriggersProcess.SamplesDirectory, "events", "calls.ndjson"))[0];

@@ -3,6 +3,7 @@ using TriggerPlugins.Tests.Shared;
 namespace TriggerPlugins.Cli.Tests;
 
 /// <summary>The commands that talk to Dynamics, run as real processes against an emulator on 127.0.0.1.</summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class EmulatorCommandTests(EmulatorFixture fixture) : IClassFixture<EmulatorFixture>
 {
     [Fact]

@@ -3,6 +3,7 @@ using TriggerPlugins.Tests.Shared;
 namespace TriggerPlugins.Cli.Tests;
 
 /// <summary>What a careless admin types: refused at once, with one line that says what is wrong and how to fix it.</summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class HostileInputCommandTests : IDisposable
 {
     private readonly TempFolder _folder = new();

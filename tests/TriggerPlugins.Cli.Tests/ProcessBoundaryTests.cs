@@ -6,6 +6,7 @@ namespace TriggerPlugins.Cli.Tests;
 /// The exit codes and streams as a shell sees them, from the real `triggers` process: a usage error (2) and a config
 /// with problems (1). The rest of the command line is checked in-process (<see cref="CommandLineTests"/>).
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class ProcessBoundaryTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// a trigger ends with exactly one ticket in Dynamics: none lost, none duplicated. The real `triggers run` process
 /// runs against the emulator's fault injection.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class DeliveryGuaranteeTests(ITestOutputHelper output) : DeliveryRunWorkspace(output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// line saying what is wrong, the good lines after it still make their tickets, and an id reused for another call is a
 /// conflict, never "already delivered".
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class HostileInputTests() : EmulatorWorkspace("triggers-e2e-hostile")
 {
     [Fact]

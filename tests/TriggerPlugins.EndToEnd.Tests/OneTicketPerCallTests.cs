@@ -12,6 +12,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// call-end) arriving interleaved: every call ends with exactly one ticket holding its last event, and one closed phone
 /// call; a host killed with kill -9 and restarted makes no second ticket or phone call.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class OneTicketPerCallTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-calls")
 {
     private static readonly string[] Kinds = ["call-start", "agent-connect", "call-end"];

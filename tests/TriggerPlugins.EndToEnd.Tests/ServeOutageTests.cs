@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace TriggerPlugins.EndToEnd.Tests;
@@ -9,6 +10,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// Issue #13: a Dynamics outage never stops the intake of the real `triggers serve` process. A class of its own, so
 /// that its 60 s of outage overlap the other end-to-end classes instead of adding to them.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class ServeOutageTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-serve-outage-e2e")
 {
     [Fact]

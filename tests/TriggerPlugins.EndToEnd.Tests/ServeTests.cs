@@ -10,6 +10,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// emulator: a Dynamics outage never stops the intake, kill -9 never loses or duplicates an accepted event, and
 /// one process per data folder.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class ServeTests(ITestOutputHelper output) : EmulatorWorkspace("triggers-serve-e2e")
 {
     [Fact]

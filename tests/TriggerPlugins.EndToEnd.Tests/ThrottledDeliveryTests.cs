@@ -1,3 +1,4 @@
+using TriggerPlugins.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace TriggerPlugins.EndToEnd.Tests;
@@ -7,6 +8,7 @@ namespace TriggerPlugins.EndToEnd.Tests;
 /// ticket. A class of its own: the plugin holds the user for Retry-After + 1 s after each 429, so this test mostly
 /// waits, and it overlaps the other classes instead of adding to them.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 public sealed class ThrottledDeliveryTests(ITestOutputHelper output) : DeliveryRunWorkspace(output)
 {
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using TriggerPlugins.Host.Delivery;
+using TriggerPlugins.Tests.Shared;
 
 namespace TriggerPlugins.Storage.PostgreSql.Tests;
 
@@ -63,6 +64,7 @@ public sealed class PostgreSqlStoreTests(PostgreSqlServer server)
     }
 
     [Fact]
+    [Trait("Category", TestCategory.Slow)] // writes a backlog of 40,000 deliveries
     public async Task A_claim_over_a_large_backlog_is_not_compiled_and_reads_a_few_hundred_pages()
     {
         var connectionString = await server.Cluster.CreateDatabaseAsync();

@@ -16,6 +16,7 @@ namespace TriggerPlugins.Storage.PostgreSql.Tests;
 /// hosts take its deliveries); each call ends with exactly one ticket; and the hosts together keep each Dynamics user
 /// within its service protection limit, which the load presses on.
 /// </summary>
+[Trait("Category", TestCategory.Slow)]
 [Collection(PostgreSqlHostsTests.Name)]
 public sealed class SeveralHostsTests(PostgreSqlServer server, ITestOutputHelper output) : IAsyncLifetime
 {

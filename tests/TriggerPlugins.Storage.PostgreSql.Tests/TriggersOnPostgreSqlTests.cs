@@ -5,6 +5,7 @@ using TriggerPlugins.Tests.Shared;
 namespace TriggerPlugins.Storage.PostgreSql.Tests;
 
 /// <summary>The real `triggers` executable with <c>TRIGGERS_STORE=postgres:...</c>.</summary>
+[Trait("Category", TestCategory.Slow)]
 [Collection(PostgreSqlTests.Name)]
 public sealed class TriggersOnPostgreSqlTests(PostgreSqlServer server, EmulatorFixture emulator) : IClassFixture<EmulatorFixture>, IDisposable
 {
