@@ -34,6 +34,7 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
         };
         process.BeginOutputReadLine();
         var stderr = process.StandardError.ReadToEndAsync();
+        var stopped = false;
         try
         {
             await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
@@ -42,7 +43,8 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
                 await kill.WaitForExitAsync();
             }
 
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            // Bounded: a process still running 30 s after the signal fails the test with what it printed.
+            stopped = await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
         }
         finally
         {
@@ -52,6 +54,7 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
             }
         }
 
+        Assert.True(stopped, $"still running 30 s after SIG{signal}\n{output}\n{await stderr}");
         Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{output}\n{await stderr}");
         Assert.Contains("Emulator stopped.", output.ToString(), StringComparison.Ordinal);
     }
