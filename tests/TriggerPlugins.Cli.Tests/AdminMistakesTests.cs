@@ -17,7 +17,14 @@ public sealed class AdminMistakesTests(EmulatorFixture fixture) : IClassFixture<
     [InlineData("INT")]
     public async Task The_emulator_stops_cleanly_on_SIGTERM_and_Ctrl_C(string signal)
     {
-        using var process = Process.Start(TriggersProcess.StartInfo(["emulator", "--port", "0"]))!;
+        // As from a terminal's foreground job: SIGINT at its default disposition. A suite started in the background
+        // of a non-interactive shell (`dotnet test ... &`) has SIGINT ignored, and an ignored signal is inherited by
+        // every child: the emulator would never see the Ctrl+C. GNU env's --default-signal resets it before exec.
+        var start = TriggersProcess.StartInfo(["emulator", "--port", "0"]);
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, "--default-signal=INT");
+        start.FileName = "env";
+        using var process = Process.Start(start)!;
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>

@@ -79,12 +79,14 @@ internal static class EmulatorCommand
                 Console.WriteLine($"  export {DemoEnvironment.WebUrlVariable}={emulator.BaseUri}");
                 Console.WriteLine($"  export {DemoEnvironment.ThumbprintVariable}={emulator.CertificateThumbprint}");
                 Console.WriteLine("Press Ctrl+C to stop.");
-
-                // Ctrl+C or SIGTERM, the normal way to stop a standalone emulator, cancels `stop` from inside a signal
-                // handler (ours, or System.CommandLine's through the linked token, which then blocks its thread until
-                // this action ends). ForceYielding moves the shutdown to the thread pool: run inline, it could reach
-                // the disposal of the signal registrations from within their own handler.
-                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C or SIGTERM: the normal way to stop a standalone emulator.
+                }
             }
 
             Console.WriteLine("Emulator stopped.");
