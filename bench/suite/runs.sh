@@ -17,11 +17,10 @@ for run in $(seq 1 "$runs"); do
   # children dotnet test waits for, and its test hosts and their processes are not all among them.
   busy_before=$(awk '/^cpu /{ print $2 + $3 + $4 }' /proc/stat)
   status=0
-  /usr/bin/time -f "%e %U %S" -o "$log.time" dotnet test TriggerPlugins.sln --no-build "$@" >"$log" 2>&1 || status=$?
-  read -r wall _ _ < <(tail -n 1 "$log.time")
+  /usr/bin/time -f "%e" -o "$log.time" dotnet test TriggerPlugins.sln --no-build "$@" >"$log" 2>&1 || status=$?
+  wall=$(tail -n 1 "$log.time")
   busy=$(awk -v before="$busy_before" -v hz="$(getconf CLK_TCK)" '/^cpu /{ printf "%.1f", ($2 + $3 + $4 - before) / hz }' /proc/stat)
-  counts=$(awk '/(Passed|Failed)! +- +Failed: /{ gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-                END { printf "%d passed, %d failed, %d skipped", p, f, s }' "$log")
+  counts=$(awk -f .ci/test-counts.awk "$log")
   echo "run $run: ${wall} s wall, ${busy} s CPU (machine), load $load at start: $counts, exit $status"
   if [ "$status" -ne 0 ]; then
     echo "run $run failed: its log is $log"
